@@ -1,0 +1,314 @@
+"""Build: article records -> one ``networkx.MultiDiGraph``.
+
+Node and edge kinds are defined here, once. Node ids are prefixed by kind:
+``article:<canonical URL>``, ``provider:<domain>``, ``topic:<folded label>``. Each edge's key is its
+kind, so a pair of nodes has at most one edge of each kind.
+
+Merging: all mentions of one article (whole files first, then related items, each group in file
+order) are folded into one node. The first value found for a field wins; every other distinct
+value is kept under ``alternatives[field]`` and every mention under ``sources``, so no value read
+from any file is lost.
+"""
+
+from __future__ import annotations
+
+import os
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import datetime, timezone
+from typing import Any, Final
+
+import networkx as nx
+
+from newsgraph import __version__
+from newsgraph.identify import article_keys, canonical_url, identity_urls, provider_key, topic_key
+from newsgraph.model import Article, Image
+
+__all__ = [
+    "ARTICLE",
+    "EDGE_KINDS",
+    "HAS_TOPIC",
+    "NODE_KINDS",
+    "PROVIDER",
+    "PUBLISHED_BY",
+    "RELATED_TO",
+    "TOPIC",
+    "build_graph",
+    "build_time",
+    "count_kinds",
+]
+
+ARTICLE: Final = "article"
+PROVIDER: Final = "provider"
+TOPIC: Final = "topic"
+NODE_KINDS: Final = (ARTICLE, PROVIDER, TOPIC)
+PUBLISHED_BY: Final = "published_by"
+HAS_TOPIC: Final = "has_topic"
+RELATED_TO: Final = "related_to"
+EDGE_KINDS: Final = (PUBLISHED_BY, HAS_TOPIC, RELATED_TO)
+
+# Article fields that are single values, in the order nodes list them.
+_SCALAR_FIELDS = (
+    "title",
+    "excerpt",
+    "published_at",
+    "web_url",
+    "original_url",
+    "amp_web_url",
+    "cdn_amp_web_url",
+    "type",
+    "quality",
+    "heat",
+    "published",
+    "category",
+    "secured",
+    "body",
+)
+
+
+def build_time() -> datetime:
+    """Now, in UTC; or ``SOURCE_DATE_EPOCH`` when set, for reproducible builds."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if epoch and epoch.strip().isdigit():
+        return datetime.fromtimestamp(int(epoch), tz=timezone.utc)
+    return datetime.now(timezone.utc).replace(microsecond=0)
+
+
+def _image(image: Image) -> dict[str, Any]:
+    data: dict[str, Any] = {"url": image.url}
+    for name in ("width", "height", "title", "is_cached"):
+        value = getattr(image, name)
+        if value is not None:
+            data[name] = value
+    if image.extra:
+        data["extra"] = image.extra
+    return data
+
+
+def _union_images(groups: Iterable[Sequence[Image]]) -> list[dict[str, Any]]:
+    seen: dict[str, dict[str, Any]] = {}
+    for images in groups:
+        for image in images:
+            seen.setdefault(image.url, _image(image))
+    return list(seen.values())
+
+
+def _merge_extra(extras: Iterable[Mapping[str, Any]], alternatives: dict[str, list[Any]]) -> dict:
+    merged: dict[str, Any] = {}
+    for extra in extras:
+        for key, value in extra.items():
+            if key not in merged:
+                merged[key] = value
+            elif merged[key] != value:
+                others = alternatives.setdefault(f"extra.{key}", [])
+                if value not in others:
+                    others.append(value)
+    return merged
+
+
+def _ranked(labels: Counter[str]) -> list[str]:
+    """Spellings, most frequent first; ties in code-point order, so the choice is stable."""
+    return [label for label, _ in sorted(labels.items(), key=lambda kv: (-kv[1], kv[0]))]
+
+
+def _mention_source(mention: Article) -> dict[str, Any]:
+    if mention.rank is None:
+        return {"file": mention.source, "role": "record"}
+    return {"file": mention.source, "role": "related", "rank": mention.rank}
+
+
+def _article_node(key: str, mentions: list[Article]) -> dict[str, Any]:
+    data: dict[str, Any] = {"kind": ARTICLE, "url": key}
+    alternatives: dict[str, list[Any]] = {}
+    for name in _SCALAR_FIELDS:
+        values = [v for m in mentions if (v := getattr(m, name)) is not None]
+        if not values:
+            continue
+        data[name] = values[0]
+        others: list[Any] = []
+        for value in values[1:]:
+            if value != values[0] and value not in others:
+                others.append(value)
+        if others:
+            alternatives[name] = others
+    topics = list(dict.fromkeys(t for m in mentions for t in m.topics))
+    if topics:
+        data["topics"] = topics
+    images = _union_images(m.images for m in mentions)
+    if images:
+        data["images"] = images
+    providers = [m.provider for m in mentions if m.provider is not None]
+    if providers:
+        names = [p.name for p in providers if p.name]
+        domains = [p.domain for p in providers if p.domain]
+        if names:
+            data["provider_name"] = names[0]
+        if domains:
+            data["provider_domain"] = domains[0]
+        for field, values in (("provider_name", names), ("provider_domain", domains)):
+            rest = [v for v in dict.fromkeys(values) if v != values[0]] if values else []
+            if rest:
+                alternatives[field] = rest
+    urls = sorted({u for m in mentions for u in identity_urls(m)} | {key})
+    data["urls"] = [u for u in urls if not u.startswith("urn:")] or [key]
+    original = {canonical_url(m.original_url) for m in mentions if m.original_url}
+    if original - set(urls) - {None}:
+        data["original_urls"] = sorted(u for u in original - set(urls) if u)
+    data["stub"] = all(m.is_related_item for m in mentions)
+    data["sources"] = [_mention_source(m) for m in mentions]
+    extra = _merge_extra((m.extra for m in mentions), alternatives)
+    if extra:
+        data["extra"] = extra
+    if alternatives:
+        data["alternatives"] = alternatives
+    return data
+
+
+def build_graph(
+    records: Iterable[Article],
+    *,
+    inputs: Sequence[Mapping[str, str]] | None = None,
+    built_at: datetime | None = None,
+) -> nx.MultiDiGraph:
+    """Build the knowledge graph of articles, providers and topics from loaded records.
+
+    The result does not depend on the order of ``records``.
+
+    Args:
+        records: Articles as :func:`newsgraph.load_articles` returns them.
+        inputs: Provenance of the input files (``{"file": ..., "sha256": ...}``), stored in the
+            graph attributes; by default the records' source files.
+        built_at: The build time to record (default: :func:`build_time`).
+
+    Returns:
+        A ``MultiDiGraph`` whose nodes have ``kind`` article, provider or topic, and whose edges
+        have ``kind`` published_by, has_topic or related_to (with the related item's ``rank``).
+        ``graph.graph`` holds the provenance and ``merges`` statistics.
+
+    Example:
+        >>> from newsgraph import load_articles
+        >>> g = build_graph(load_articles(["seeds/"]).articles)
+        >>> count_kinds(g)["nodes"]
+        {'article': 3, 'provider': 2, 'topic': 2}
+        >>> g.nodes["provider:theglobeandmail.com"]["name"]
+        'The Globe and Mail'
+    """
+    ordered = sorted(records, key=lambda a: (a.source, a.web_url or "", a.title or ""))
+    mentions: list[Article] = []
+    listing: list[int | None] = []  # for a related item, the index of the record that lists it
+    for record in ordered:
+        index = len(mentions)
+        mentions.append(record)
+        listing.append(None)
+        for item in record.related:
+            mentions.append(item)
+            listing.append(index)
+    keys = [f"{ARTICLE}:{k}" for k in article_keys(mentions)]
+
+    by_article: dict[str, list[Article]] = defaultdict(list)
+    provider_names: dict[str, Counter[str]] = defaultdict(Counter)
+    provider_domains: dict[str, Counter[str]] = defaultdict(Counter)
+    provider_images: dict[str, list[tuple[Image, ...]]] = defaultdict(list)
+    provider_extra: dict[str, list[Mapping[str, Any]]] = defaultdict(list)
+    topic_labels: dict[str, Counter[str]] = defaultdict(Counter)
+    edges: dict[tuple[str, str, str], dict[str, Any]] = {}
+    self_links = 0
+
+    for mention, key, parent in zip(mentions, keys, listing, strict=True):
+        by_article[key].append(mention)
+        provider = mention.provider
+        if provider is not None:
+            pkey = provider_key(provider.domain, mention.web_url, provider.name)
+            if pkey is not None:
+                node = f"{PROVIDER}:{pkey}"
+                if provider.name:
+                    provider_names[node][provider.name] += 1
+                if provider.domain:
+                    provider_domains[node][provider.domain] += 1
+                provider_images[node].append(provider.images)
+                provider_extra[node].append(provider.extra)
+                edges.setdefault((key, PUBLISHED_BY, node), {"kind": PUBLISHED_BY})
+        for label in mention.topics:
+            tkey = topic_key(label)
+            if tkey:
+                node = f"{TOPIC}:{tkey}"
+                topic_labels[node][label] += 1
+                edges.setdefault((key, HAS_TOPIC, node), {"kind": HAS_TOPIC})
+        if parent is not None:
+            source = keys[parent]
+            if source == key:
+                self_links += 1
+                continue
+            edge = edges.setdefault(
+                (source, RELATED_TO, key), {"kind": RELATED_TO, "rank": mention.rank, "sources": []}
+            )
+            edge["rank"] = min(edge["rank"], mention.rank)
+            edge["sources"].append({"file": mention.source, "rank": mention.rank})
+
+    graph = nx.MultiDiGraph()
+    when = built_at or build_time()
+    graph.graph.update(
+        {
+            "name": "newsgraph",
+            "newsgraph_version": __version__,
+            "built_at": when.isoformat(),
+            "inputs": [dict(i) for i in inputs]
+            if inputs is not None
+            else [{"file": f} for f in sorted({r.source for r in ordered})],
+        }
+    )
+
+    duplicates = []
+    stubs_completed = 0
+    for key in sorted(by_article):
+        group = sorted(by_article[key], key=lambda m: (m.is_related_item, m.source, m.rank or 0))
+        graph.add_node(key, **_article_node(key, group))
+        files = [m.source for m in group if not m.is_related_item]
+        if len(files) > 1:
+            duplicates.append(files)
+        if files and len(files) < len(group):
+            stubs_completed += 1
+    for node in sorted(provider_names.keys() | provider_domains.keys() | provider_images.keys()):
+        data: dict[str, Any] = {"kind": PROVIDER, "domain": node.split(":", 1)[1]}
+        names = _ranked(provider_names[node])
+        if names:
+            data["name"] = names[0]
+            data["names"] = names
+        if provider_domains[node]:
+            data["domains"] = _ranked(provider_domains[node])
+        images = _union_images(provider_images[node])
+        if images:
+            data["images"] = images
+        alternatives: dict[str, list[Any]] = {}
+        extra = _merge_extra(provider_extra[node], alternatives)
+        if extra:
+            data["extra"] = extra
+        if alternatives:
+            data["alternatives"] = alternatives
+        graph.add_node(node, **data)
+    for node in sorted(topic_labels):
+        labels = _ranked(topic_labels[node])
+        graph.add_node(node, kind=TOPIC, label=labels[0], labels=labels)
+    for source, kind, target in sorted(edges):
+        data = edges[(source, kind, target)]
+        if "sources" in data:
+            data["sources"].sort(key=lambda s: (s["file"], s["rank"]))
+        graph.add_edge(source, target, key=kind, **data)
+
+    graph.graph["merges"] = {
+        "duplicates_merged": sum(len(files) - 1 for files in duplicates),
+        "stubs_completed": stubs_completed,
+        "self_links_dropped": self_links,
+        "duplicate_groups": duplicates,
+    }
+    return graph
+
+
+def count_kinds(graph: nx.MultiDiGraph) -> dict[str, dict[str, int]]:
+    """Nodes and edges per kind, every kind listed (with 0 where there are none)."""
+    nodes = Counter(kind for _, kind in graph.nodes(data="kind"))
+    edges = Counter(kind for _, _, kind in graph.edges(data="kind"))
+    return {
+        "nodes": {k: nodes.get(k, 0) for k in NODE_KINDS},
+        "edges": {k: edges.get(k, 0) for k in EDGE_KINDS},
+    }

@@ -1,0 +1,25 @@
+"""The one exception hierarchy of newsgraph.
+
+Library code raises these; the CLI turns them into ``Error: ...`` on stderr and exit code 1. Bad
+records are never raised: they become :class:`newsgraph.model.Problem` entries in the report.
+"""
+
+from __future__ import annotations
+
+__all__ = ["ExportError", "InputError", "NewsgraphError", "UnknownFormatError"]
+
+
+class NewsgraphError(Exception):
+    """Base class of every error newsgraph raises on purpose."""
+
+
+class InputError(NewsgraphError):
+    """Raised when the inputs cannot be read at all: a path that does not exist, or no files."""
+
+
+class ExportError(NewsgraphError):
+    """Raised when an export cannot be written or read back."""
+
+
+class UnknownFormatError(ExportError):
+    """Raised when an export format name is not in the registry; the message lists valid names."""

@@ -1,0 +1,256 @@
+"""Identify: one article, one node; one provider per domain; one topic per spelling-insensitive label.
+
+The rules (see "Identity" in the README):
+
+- :func:`canonical_url` folds the many spellings of one article's URL into one: AMP-cache URLs are
+  decoded to the origin URL, HTML entities unescaped, the scheme folded to https, the host
+  lower-cased without ``www.`` and default ports, the fragment dropped, AMP markers and tracking
+  parameters dropped, the remaining query parameters sorted and a trailing slash dropped.
+- :func:`article_keys` joins every mention of an article (a whole file, or an item of a ``related``
+  list) whose webUrl or AMP URLs share a canonical form (union-find). ``originalUrl`` is not an
+  identity: it stands in for webUrl only where webUrl is missing.
+- :func:`provider_key` is the normalised domain; :func:`topic_key` the case-folded label.
+
+URL parsing and percent-encoding are yarl's; only the rules are written here.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import html
+import unicodedata
+from collections.abc import Sequence
+
+from yarl import URL
+
+from newsgraph.model import Article
+
+__all__ = [
+    "TRACKING_PARAMETERS",
+    "article_keys",
+    "canonical_url",
+    "identity_urls",
+    "provider_key",
+    "topic_key",
+]
+
+TRACKING_PARAMETERS: frozenset[str] = frozenset(
+    ["fbclid", "gclid", "mc_cid", "mc_eid", "ocid", "cmpid"]
+)
+_TRACKING_PREFIXES = ("utm_", "itm_")
+# (parameter, values) pairs dropped only with these values; "" stands for a bare key (``?amp``).
+_VALUED_MARKERS = {
+    "amp": {"", "1", "true"},
+    "_amp": {"1", "true"},
+    "outputtype": {"amp"},
+    "partner": {"rss"},
+}
+# Tracking parameters that only some hosts use; elsewhere the same name can select content.
+_HOST_TRACKING = {"medium.com": frozenset(["source"])}
+_AMP_CACHE_SUFFIX = ".cdn.ampproject.org"
+
+
+def canonical_url(url: str) -> str | None:
+    """The canonical form of an article URL, or ``None`` when it is not an absolute http(s) URL.
+
+    Example:
+        >>> canonical_url(
+        ...     "https://www-theglobeandmail-com.cdn.ampproject.org/c/s/www.theglobeandmail.com"
+        ...     "/amp/canada/article-bc/?utm_source=rss&b=2&a=1#top"
+        ... )
+        'https://theglobeandmail.com/canada/article-bc?a=1&b=2'
+    """
+    try:
+        parsed = URL(html.unescape(url.strip()))
+        scheme = parsed.scheme.lower()
+        host = (parsed.raw_host or "").lower().rstrip(".")
+    except (ValueError, TypeError, UnicodeError):
+        return None
+    if scheme not in ("http", "https") or not host:
+        return None
+    if host.endswith(_AMP_CACHE_SUFFIX):
+        origin = _amp_cache_origin(parsed)
+        if origin is not None:
+            return canonical_url(origin)
+    host = host.removeprefix("www.")
+    port = parsed.explicit_port
+    if port in (80, 443):
+        port = None
+    path = _strip_amp_path(parsed.raw_path)
+    query = [(k, v) for k, v in parsed.query.items() if not _is_dropped(k, v, host)]
+    query_string = parsed.with_query(sorted(query)).raw_query_string if query else ""
+    try:
+        return str(
+            URL.build(
+                scheme="https",
+                host=host,
+                port=port,
+                path=path,
+                query_string=query_string,
+                encoded=True,
+            )
+        )
+    except ValueError:
+        return None
+
+
+def _amp_cache_origin(url: URL) -> str | None:
+    """``https://<host-dashed>.cdn.ampproject.org/c/s/<host>/<path>`` -> ``https://<host>/<path>``.
+
+    The cache also serves viewer (``/v/``) and image (``/i/``) URLs the same way; without the
+    ``s`` segment the origin is plain http.
+    """
+    segments = url.raw_path.split("/")[1:]
+    if len(segments) < 2 or segments[0] not in ("c", "v", "i"):
+        return None
+    scheme = "http"
+    if segments[1] == "s":
+        scheme, segments = "https", segments[1:]
+    rest = "/".join(segments[1:])
+    if not rest:
+        return None
+    query = f"?{url.raw_query_string}" if url.raw_query_string else ""
+    return f"{scheme}://{rest}{query}"
+
+
+def _strip_amp_path(raw_path: str) -> str:
+    segments = [s for s in raw_path.split("/") if s.lower() != "amp"]
+    if segments:
+        last = segments[-1]
+        lowered = last.lower()
+        while lowered.endswith((".amp", ".amp.html")):
+            if lowered.endswith(".amp.html"):
+                last = last[: -len(".amp.html")] + ".html"
+            else:
+                last = last[: -len(".amp")]
+            lowered = last.lower()
+        segments[-1] = last
+    path = "/".join(segments).rstrip("/")
+    if not path.startswith("/"):
+        path = "/" + path
+    return path
+
+
+def _is_dropped(key: str, value: str, host: str) -> bool:
+    lowered = key.lower()
+    if lowered.startswith(_TRACKING_PREFIXES) or lowered in TRACKING_PARAMETERS:
+        return True
+    if value.lower() in _VALUED_MARKERS.get(lowered, ()):
+        return True
+    for domain, names in _HOST_TRACKING.items():
+        if (host == domain or host.endswith("." + domain)) and lowered in names:
+            return True
+    return False
+
+
+def identity_urls(article: Article) -> list[str]:
+    """The canonical URLs an article is known by: webUrl (else originalUrl) and its AMP URLs."""
+    raw = [article.web_url or article.original_url, article.amp_web_url, article.cdn_amp_web_url]
+    urls = {canonical_url(u) for u in raw if u}
+    return sorted(u for u in urls if u)
+
+
+def topic_key(label: str) -> str:
+    """Unicode-normalised (NFKC), case-folded, whitespace-collapsed label.
+
+    Example:
+        >>> topic_key("  Computer\\u00a0 VISION ")
+        'computer vision'
+    """
+    return " ".join(unicodedata.normalize("NFKC", label).casefold().split())
+
+
+def _host(text: str | None) -> str | None:
+    if not text or not text.strip():
+        return None
+    text = text.strip()
+    if "://" not in text:
+        text = "https://" + text.lstrip("/")
+    try:
+        host = (URL(text).raw_host or "").lower().rstrip(".")
+    except (ValueError, TypeError, UnicodeError):
+        return None
+    host = host.removeprefix("www.")
+    return host or None
+
+
+def provider_key(
+    domain: str | None, web_url: str | None = None, name: str | None = None
+) -> str | None:
+    """The key of a provider: the host of its domain, else of the article's URL, else its name.
+
+    A domain given as a whole URL or URL path is reduced to its host.
+
+    Example:
+        >>> provider_key("cbsnews.com/news/u-s-probing-autopilot-problems/")
+        'cbsnews.com'
+        >>> provider_key(None, "https://www.washingtonpost.com/technology/x")
+        'washingtonpost.com'
+    """
+    host = _host(domain) or _host(web_url)
+    if host:
+        return host
+    if name and name.strip():
+        return "name:" + topic_key(name)
+    return None
+
+
+def _title_key(article: Article) -> str:
+    """A stable key for a record that has a title but no URL at all."""
+    provider = article.provider
+    basis = "\n".join(
+        [
+            topic_key(article.title or ""),
+            provider_key(provider.domain, None, provider.name) or "" if provider else "",
+        ]
+    )
+    return "urn:newsgraph:title:" + hashlib.sha256(basis.encode()).hexdigest()[:24]
+
+
+def article_keys(mentions: Sequence[Article]) -> list[str]:
+    """The article key of each mention: mentions that share an identity URL get the same key.
+
+    The key is the smallest canonical webUrl among the group's whole-file records, else among all
+    its mentions, else its smallest identity URL, so it does not depend on the input order.
+
+    Example:
+        >>> from newsgraph.model import Article
+        >>> article_keys([
+        ...     Article("a.md", web_url="https://x.com/s", amp_web_url="https://x.com/amp/s2"),
+        ...     Article("b.md", web_url="https://x.com/s2?utm_source=feed"),
+        ...     Article("c.md", web_url="https://y.com/t"),
+        ... ])
+        ['https://x.com/s', 'https://x.com/s', 'https://y.com/t']
+    """
+    parent: dict[str, str] = {}
+
+    def find(x: str) -> str:
+        root = x
+        while parent[root] != root:
+            root = parent[root]
+        while parent[x] != root:  # path compression
+            parent[x], x = root, parent[x]
+        return root
+
+    mention_urls: list[list[str]] = []
+    for mention in mentions:
+        urls = identity_urls(mention) or [_title_key(mention)]
+        mention_urls.append(urls)
+        for url in urls:
+            parent.setdefault(url, url)
+        first = find(urls[0])
+        for url in urls[1:]:
+            root = find(url)
+            if root != first:
+                parent[max(root, first)] = min(root, first)
+                first = min(root, first)
+
+    # Choose each group's key from its mentions' primary (webUrl) forms, preferring whole files.
+    best: dict[str, tuple[int, str]] = {}
+    for mention, urls in zip(mentions, mention_urls, strict=True):
+        primary = canonical_url(mention.web_url) if mention.web_url else None
+        candidate = (0 if not mention.is_related_item else 1, primary) if primary else (2, urls[0])
+        root = find(urls[0])
+        if root not in best or candidate < best[root]:
+            best[root] = candidate
+    return [best[find(urls[0])][1] for urls in mention_urls]

@@ -106,9 +106,19 @@ def _merge_extra(extras: Iterable[Mapping[str, Any]], alternatives: dict[str, li
     return merged
 
 
+def _looks_like_address(label: str) -> bool:
+    return "/" in label or ("." in label and " " not in label)
+
+
 def _ranked(labels: Counter[str]) -> list[str]:
-    """Spellings, most frequent first; ties in code-point order, so the choice is stable."""
-    return [label for label, _ in sorted(labels.items(), key=lambda kv: (-kv[1], kv[0]))]
+    """Spellings, most frequent first; names that look like a domain or URL path (real records
+    name a provider ``cbsnews.com/news/...``) after real names; ties in code-point order."""
+    return [
+        label
+        for label, _ in sorted(
+            labels.items(), key=lambda kv: (_looks_like_address(kv[0]), -kv[1], kv[0])
+        )
+    ]
 
 
 def _mention_source(mention: Article) -> dict[str, Any]:

@@ -127,8 +127,11 @@ def _mention_source(mention: Article) -> dict[str, Any]:
     return {"file": mention.source, "role": "related", "rank": mention.rank}
 
 
-def _article_node(key: str, mentions: list[Article]) -> dict[str, Any]:
-    data: dict[str, Any] = {"kind": ARTICLE, "url": key}
+def _article_node(node: str, mentions: list[Article]) -> dict[str, Any]:
+    key = node.split(":", 1)[1]
+    data: dict[str, Any] = {"kind": ARTICLE}
+    if not key.startswith("urn:"):
+        data["url"] = key
     alternatives: dict[str, list[Any]] = {}
     for name in _SCALAR_FIELDS:
         values = [v for m in mentions if (v := getattr(m, name)) is not None]
@@ -159,8 +162,9 @@ def _article_node(key: str, mentions: list[Article]) -> dict[str, Any]:
             rest = [v for v in dict.fromkeys(values) if v != values[0]] if values else []
             if rest:
                 alternatives[field] = rest
-    urls = sorted({u for m in mentions for u in identity_urls(m)} | {key})
-    data["urls"] = [u for u in urls if not u.startswith("urn:")] or [key]
+    urls = sorted({u for m in mentions for u in identity_urls(m)})
+    if urls:
+        data["urls"] = urls
     original = {canonical_url(m.original_url) for m in mentions if m.original_url}
     if original - set(urls) - {None}:
         data["original_urls"] = sorted(u for u in original - set(urls) if u)

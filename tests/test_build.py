@@ -1,4 +1,4 @@
-"""The graph built from the seed and from the real corpus: counts checked by hand, merges, provenance."""
+"""The graph built from the seed and the real corpus: counts checked by hand, merges, provenance."""
 
 from __future__ import annotations
 
@@ -162,9 +162,10 @@ def test_corpus_washington_post_is_one_provider(corpus_build: newsgraph.BuildRes
     # a domain given as a URL path is reduced to its host, and a real name is preferred
     cbs = g.nodes["provider:cbsnews.com"]
     assert cbs["name"] == "CBS News"
-    assert "cbsnews.com/news/u-s-probing-autopilot-problems-on-765000-tesla-vehicles/" in cbs[
-        "domains"
-    ]
+    assert (
+        "cbsnews.com/news/u-s-probing-autopilot-problems-on-765000-tesla-vehicles/"
+        in cbs["domains"]
+    )
 
 
 @needs_corpus
@@ -176,7 +177,9 @@ def test_corpus_original_url_mismatch_stays_separate(corpus_build: newsgraph.Bui
     )
     assert aclu["original_url"] == "https://futurism.com/police-body-camera-facial-recognition"
     assert "article:https://futurism.com/police-body-camera-facial-recognition" not in g
-    cbs = article(g, "https://cbsnews.com/news/u-s-probing-autopilot-problems-on-765000-tesla-vehicles")
+    cbs = article(
+        g, "https://cbsnews.com/news/u-s-probing-autopilot-problems-on-765000-tesla-vehicles"
+    )
     assert "msn.com" in cbs["original_url"]
     assert not any("msn.com" in n for n in g)
 
@@ -184,8 +187,8 @@ def test_corpus_original_url_mismatch_stays_separate(corpus_build: newsgraph.Bui
 @needs_corpus
 def test_corpus_repeated_related_item_keeps_both_ranks(corpus_build: newsgraph.BuildResult) -> None:
     g = corpus_build.graph
-    [(source, data)] = [
-        (u, d)
+    [data] = [
+        d
         for u, v, k, d in g.edges(keys=True, data=True)
         if k == "related_to" and "reuters.com/article/us-amazon-com-facial" in v and "nytimes" in u
     ]
@@ -222,7 +225,9 @@ def test_stub_completed_by_full_record_keeps_richest_values() -> None:
 def test_record_with_title_but_no_url_gets_a_stable_key() -> None:
     a = Article("a.md", title="Only a title", provider=Provider("X", "x.com"))
     g1 = newsgraph.build_graph([a])
-    g2 = newsgraph.build_graph([Article("b.md", title="only  a TITLE", provider=Provider("X", "x.com"))])
+    g2 = newsgraph.build_graph(
+        [Article("b.md", title="only  a TITLE", provider=Provider("X", "x.com"))]
+    )
     [n1] = [n for n, k in g1.nodes(data="kind") if k == "article"]
     [n2] = [n for n, k in g2.nodes(data="kind") if k == "article"]
     assert n1 == n2

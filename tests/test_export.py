@@ -40,7 +40,7 @@ def tricky_graph() -> nx.MultiDiGraph:
     listing = Article(
         "a.md",
         title='Quotes "double", <b>tags</b> & ampersands \x01 control',
-        excerpt="Unicode: 中国日报网 아크로팬 – “curly”",
+        excerpt="Unicode: 中国日报网 아크로팬 \u2013 \u201ccurly\u201d",
         published_at=datetime(2021, 6, 23, 16, 4, tzinfo=timezone.utc),
         web_url="https://example.com/a?b=2&a=1",
         quality=32,

@@ -21,7 +21,14 @@ from newsgraph.errors import (
     NewsgraphError,
     UnknownFormatError,
 )
-from newsgraph.export import EXPORTERS, export, read_json, write_gexf, write_graphml, write_json
+from newsgraph.export import (
+    EXPORTERS,
+    read_json,
+    write_exports,
+    write_gexf,
+    write_graphml,
+    write_json,
+)
 from newsgraph.identify import canonical_url, provider_key, topic_key
 from newsgraph.load import load_articles, load_file
 from newsgraph.model import Article, FileResult, Image, Problem, Provider
@@ -44,13 +51,13 @@ __all__ = [
     "build_graph",
     "canonical_url",
     "count_kinds",
-    "export",
     "load_articles",
     "load_file",
     "provider_key",
     "read_json",
     "run_build",
     "topic_key",
+    "write_exports",
     "write_gexf",
     "write_graphml",
     "write_json",

@@ -93,7 +93,9 @@ def _union_images(groups: Iterable[Sequence[Image]]) -> list[dict[str, Any]]:
     return list(seen.values())
 
 
-def _merge_extra(extras: Iterable[Mapping[str, Any]], alternatives: dict[str, list[Any]]) -> dict:
+def _merge_extra(
+    extras: Iterable[Mapping[str, Any]], alternatives: dict[str, list[Any]]
+) -> dict[str, Any]:
     merged: dict[str, Any] = {}
     for extra in extras:
         for key, value in extra.items():

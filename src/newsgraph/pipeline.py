@@ -1,8 +1,9 @@
 """The one place where the order of the stages is written down: load -> identify/build -> export.
 
 :func:`build` runs the stages in memory; :func:`run_build` also writes every export and
-``report.json`` into a folder, atomically: files are written to a temporary folder beside them and
-moved into place only when all of them are complete, so a failed build leaves earlier outputs intact.
+``report.json`` into a folder, atomically: files are written to a temporary folder inside it and
+moved into place only when all of them are complete, so a failed build leaves earlier outputs
+intact.
 """
 
 from __future__ import annotations
@@ -21,8 +22,8 @@ import networkx as nx
 
 from newsgraph import __version__
 from newsgraph.build import build_graph, count_kinds
-from newsgraph.errors import InputError
-from newsgraph.export import export, get_exporter
+from newsgraph.errors import ExportError, InputError
+from newsgraph.export import get_exporter, write_exports
 from newsgraph.load import DEFAULT_GLOBS, LoadResult, discover_files, iter_load
 
 __all__ = ["REPORT_FILENAME", "REPORT_SCHEMA", "BuildResult", "build", "make_report", "run_build"]
@@ -112,11 +113,11 @@ def build(
         (1, {'published_by': 3, 'has_topic': 2, 'related_to': 2})
     """
     start = time.perf_counter()
-    paths = [os.fspath(p) for p in paths]
-    files = discover_files(paths, globs)
+    names = [os.fspath(p) for p in paths]
+    files = discover_files(names, globs)
     if not files:
         raise InputError(
-            f"{', '.join(paths)}: no files named {' or '.join(globs)}; "
+            f"{', '.join(names)}: no files named {' or '.join(globs)}; "
             "check the path or pass --glob"
         )
     if on_files is not None:
@@ -168,14 +169,18 @@ def run_build(
     out.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=".newsgraph-build-", dir=out))
     try:
-        written = export(result.graph, staging, names)
+        written = write_exports(result.graph, staging, names)
         result.report["outputs"] = {name: path.name for name, path in written.items()}
         _write_json(result.report, staging / REPORT_FILENAME)
         written["report"] = staging / REPORT_FILENAME
         for name, path in written.items():
             target = out / path.name
-            os.replace(path, target)
+            path.replace(target)
             result.outputs[name] = target
+    except OSError as exc:
+        raise ExportError(
+            f"{out}: cannot write the exports ({exc}); the previous exports were left as they were"
+        ) from exc
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     return result

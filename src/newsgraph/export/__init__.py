@@ -22,9 +22,9 @@ from newsgraph.errors import UnknownFormatError
 __all__ = [
     "EXPORTERS",
     "Exporter",
-    "export",
     "get_exporter",
     "read_json",
+    "write_exports",
     "write_gexf",
     "write_graphml",
     "write_json",
@@ -103,7 +103,7 @@ def get_exporter(name: str) -> Exporter:
         raise UnknownFormatError(f"unknown export format {name!r}; choose from {valid}") from None
 
 
-def export(
+def write_exports(
     graph: nx.MultiDiGraph,
     out_dir: str | os.PathLike[str],
     formats: Iterable[str] | None = None,

@@ -56,4 +56,4 @@ def read_json(path: str | os.PathLike[str]) -> nx.MultiDiGraph:
             alternatives = attrs.get("alternatives", {}).get(name)
             if alternatives:
                 attrs["alternatives"][name] = [datetime.fromisoformat(v) for v in alternatives]
-    return graph  # type: ignore[no-any-return]
+    return graph

@@ -12,27 +12,70 @@ The public API, for researcher scripts::
 
 from __future__ import annotations
 
+import importlib
+from typing import TYPE_CHECKING, Any
+
 __version__ = "0.1.0"
 
-from newsgraph.build import build_graph, count_kinds
-from newsgraph.errors import (
-    ExportError,
-    InputError,
-    NewsgraphError,
-    UnknownFormatError,
-)
-from newsgraph.export import (
-    EXPORTERS,
-    read_json,
-    write_exports,
-    write_gexf,
-    write_graphml,
-    write_json,
-)
-from newsgraph.identify import canonical_url, provider_key, topic_key
-from newsgraph.load import load_articles, load_file
-from newsgraph.model import Article, FileResult, Image, Problem, Provider
-from newsgraph.pipeline import BuildResult, build, run_build
+# The public API is imported on first use (PEP 562), so that `import newsgraph` and
+# `newsgraph --help` do not pay for networkx, YAML and URL parsing until they are needed.
+_EXPORTS = {
+    "build_graph": "newsgraph.build",
+    "count_kinds": "newsgraph.build",
+    "ExportError": "newsgraph.errors",
+    "InputError": "newsgraph.errors",
+    "NewsgraphError": "newsgraph.errors",
+    "UnknownFormatError": "newsgraph.errors",
+    "EXPORTERS": "newsgraph.export",
+    "read_json": "newsgraph.export",
+    "write_exports": "newsgraph.export",
+    "write_gexf": "newsgraph.export",
+    "write_graphml": "newsgraph.export",
+    "write_json": "newsgraph.export",
+    "canonical_url": "newsgraph.identify",
+    "provider_key": "newsgraph.identify",
+    "topic_key": "newsgraph.identify",
+    "load_articles": "newsgraph.load",
+    "load_file": "newsgraph.load",
+    "Article": "newsgraph.model",
+    "FileResult": "newsgraph.model",
+    "Image": "newsgraph.model",
+    "Problem": "newsgraph.model",
+    "Provider": "newsgraph.model",
+    "BuildResult": "newsgraph.pipeline",
+    "build": "newsgraph.pipeline",
+    "run_build": "newsgraph.pipeline",
+}
+
+if TYPE_CHECKING:
+    from newsgraph.build import build_graph, count_kinds
+    from newsgraph.errors import ExportError, InputError, NewsgraphError, UnknownFormatError
+    from newsgraph.export import (
+        EXPORTERS,
+        read_json,
+        write_exports,
+        write_gexf,
+        write_graphml,
+        write_json,
+    )
+    from newsgraph.identify import canonical_url, provider_key, topic_key
+    from newsgraph.load import load_articles, load_file
+    from newsgraph.model import Article, FileResult, Image, Problem, Provider
+    from newsgraph.pipeline import BuildResult, build, run_build
+
+
+def __getattr__(name: str) -> Any:
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module 'newsgraph' has no attribute {name!r}")
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(__all__)
+
 
 __all__ = [
     "EXPORTERS",

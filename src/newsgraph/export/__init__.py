@@ -13,11 +13,12 @@ import os
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
-
-import networkx as nx
+from typing import TYPE_CHECKING, Any, TypeAlias
 
 from newsgraph.errors import UnknownFormatError
+
+if TYPE_CHECKING:  # networkx is imported by the format modules, when a format is used
+    import networkx as nx
 
 __all__ = [
     "EXPORTERS",
@@ -30,8 +31,8 @@ __all__ = [
     "write_json",
 ]
 
-Writer = Callable[[nx.MultiDiGraph, "str | os.PathLike[str]"], None]
-Reader = Callable[["str | os.PathLike[str]"], nx.MultiDiGraph]
+Writer: TypeAlias = "Callable[[nx.MultiDiGraph, str | os.PathLike[str]], None]"
+Reader: TypeAlias = "Callable[[str | os.PathLike[str]], nx.MultiDiGraph]"
 
 
 def _resolve(target: str) -> Any:

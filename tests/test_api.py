@@ -1,0 +1,29 @@
+"""The public API: every name in ``newsgraph.__all__`` resolves, and importing stays light."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+
+import newsgraph
+
+
+@pytest.mark.parametrize("name", sorted(newsgraph.__all__))
+def test_public_name_resolves(name: str) -> None:
+    assert getattr(newsgraph, name) is not None
+
+
+def test_unknown_name_is_an_attribute_error() -> None:
+    with pytest.raises(AttributeError, match="no attribute 'nope'"):
+        _ = newsgraph.nope  # type: ignore[attr-defined]
+
+
+def test_help_does_not_import_networkx() -> None:
+    code = (
+        "import sys; from click.testing import CliRunner; from newsgraph.cli import main;"
+        "CliRunner().invoke(main, ['--help']); print('networkx' in sys.modules)"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert result.stdout.strip() == "False", result.stderr

@@ -198,7 +198,8 @@ class _Reader:
             )
             return None
         if parsed.tzinfo is None:
-            self.warn(field, f"{value!r} has no time zone; read as UTC. Add 'Z' or an offset")
+            shown = value.isoformat() if isinstance(value, date) else value
+            self.warn(field, f"{shown!r} has no time zone; read as UTC. Add 'Z' or an offset")
             parsed = parsed.replace(tzinfo=timezone.utc)
         return parsed
 
@@ -296,11 +297,15 @@ class _Reader:
     ) -> Article | None:
         """One article from a mapping; ``None`` for a related item that cannot be used."""
         values: dict[str, Any] = {}
+        names = {key: key for key in _URL_KEYS}  # the key each URL was read from, for problems
         for alias, key in _URL_ALIASES.items():
             if alias in meta and key not in meta:
                 values[key] = meta[alias]
+                names[key] = alias
         values.update({k: v for k, v in meta.items() if k in _URL_KEYS})
-        urls = {attr: self.url(values.get(key), prefix + key) for key, attr in _URL_KEYS.items()}
+        urls = {
+            attr: self.url(values.get(key), prefix + names[key]) for key, attr in _URL_KEYS.items()
+        }
         title = self.text(meta.get("title"), prefix + "title", needed=True)
         if title is not None and not title.strip():
             title = None
@@ -457,12 +462,14 @@ def _read(data: bytes, reader: _Reader) -> Article:
     stripped = text.lstrip()
     offset = text[: len(text) - len(stripped)].count("\n")  # blank lines before the first '---'
     text = stripped
-    if not _HANDLER.detect(text):
+    opening = _HANDLER.FM_BOUNDARY.match(text)
+    if opening is None:
         raise reader.fail(
             "",
             "has no YAML front matter; the file must start with a line '---', then the YAML "
             "fields, then a line '---'",
         )
+    offset += text[: opening.end()].count("\n")  # blank lines the opening '---' match took in
     try:
         fm, body = _HANDLER.split(text)
     except ValueError:

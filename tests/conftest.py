@@ -1,0 +1,51 @@
+"""Shared fixtures: where the repository, its test data and the borrowed corpus are.
+
+Paths in reports are shown relative to the working folder, so tests that check them run from the
+repository root (``in_repo_root``). Keep fixtures here generic; test-specific helpers belong in
+their test module.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+DATA_DIR = REPO_ROOT / "tests" / "data"
+SEED_FILE = REPO_ROOT / "seeds" / "000_ed631ec3a911a005.txt"
+# Public data lent to the project, read-only and never copied into the repository.
+CORPUS_DIR = REPO_ROOT.parent / "shared" / "corpus" / "everyday-ai"
+
+
+@pytest.fixture
+def repo_root() -> Path:
+    """The repository root (absolute)."""
+    return REPO_ROOT
+
+
+@pytest.fixture
+def in_repo_root(monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Run the test with the repository root as the working folder; returns the root."""
+    monkeypatch.chdir(REPO_ROOT)
+    return REPO_ROOT
+
+
+@pytest.fixture
+def broken_dir() -> Path:
+    """``tests/data/broken``: hand-written bad (and a few good) input files."""
+    return DATA_DIR / "broken"
+
+
+@pytest.fixture
+def seed_file() -> Path:
+    """The one seed record shipped with the repository."""
+    return SEED_FILE
+
+
+@pytest.fixture
+def corpus_dir() -> Path:
+    """The real everyday-ai corpus in ``../shared/corpus``; skips the test when it is absent."""
+    if not CORPUS_DIR.is_dir():
+        pytest.skip(f"corpus not available at {CORPUS_DIR}")
+    return CORPUS_DIR

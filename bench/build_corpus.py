@@ -20,7 +20,7 @@ import time
 from pathlib import Path
 
 from newsgraph import __version__
-from newsgraph.build import build_graph
+from newsgraph.graph import build_graph
 from newsgraph.export import write_exports
 from newsgraph.load import LoadResult, discover_files, iter_load
 

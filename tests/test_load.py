@@ -65,6 +65,12 @@ BROKEN: dict[str, Expect] = {
     "binary.md": Expect(False, (error("", "binary file", "text files with front matter"),)),
     # "Le café à Montréal" saved as Latin-1: byte 0xe9 is not UTF-8.
     "latin1.md": Expect(False, (error("", "not UTF-8", "0xe9", "re-save it as UTF-8", "iconv"),)),
+    # `title` given twice: the last value is used, with a warning (YAML alone would say nothing).
+    "duplicate_keys.md": Expect(
+        True, (warning("title", "appears more than once", "last value", "Remove the others"),)
+    ),
+    # A valid record saved as UTF-16 (with its byte-order mark).
+    "utf16.md": Expect(False, (error("", "UTF-16", "re-save it as UTF-8", "iconv"),)),
     # Zero bytes.
     "empty.md": Expect(False, (error("", "is empty", "YAML front matter", "'---'"),)),
     # `topics: AI`: repaired to ["AI"].

@@ -20,8 +20,8 @@ __version__ = "0.1.0"
 # The public API is imported on first use (PEP 562), so that `import newsgraph` and
 # `newsgraph --help` do not pay for networkx, YAML and URL parsing until they are needed.
 _EXPORTS = {
-    "build_graph": "newsgraph.build",
-    "count_kinds": "newsgraph.build",
+    "build_graph": "newsgraph.graph",
+    "count_kinds": "newsgraph.graph",
     "ExportError": "newsgraph.errors",
     "InputError": "newsgraph.errors",
     "NewsgraphError": "newsgraph.errors",
@@ -48,7 +48,6 @@ _EXPORTS = {
 }
 
 if TYPE_CHECKING:
-    from newsgraph.build import build_graph, count_kinds
     from newsgraph.errors import ExportError, InputError, NewsgraphError, UnknownFormatError
     from newsgraph.export import (
         EXPORTERS,
@@ -58,6 +57,7 @@ if TYPE_CHECKING:
         write_graphml,
         write_json,
     )
+    from newsgraph.graph import build_graph, count_kinds
     from newsgraph.identify import canonical_url, provider_key, topic_key
     from newsgraph.load import load_articles, load_file
     from newsgraph.model import Article, FileResult, Image, Problem, Provider

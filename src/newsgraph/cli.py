@@ -19,7 +19,7 @@ import click
 from newsgraph import __version__
 from newsgraph.errors import NewsgraphError
 from newsgraph.export import EXPORTERS
-from newsgraph.load import DEFAULT_GLOBS
+from newsgraph.model import DEFAULT_GLOBS
 
 F = TypeVar("F", bound=Callable[..., Any])
 

@@ -8,8 +8,8 @@ The policy for bad input, applied field by field:
 - A file that cannot be used is *skipped* with an ``error`` problem: not UTF-8, binary, empty, no
   front matter, invalid YAML, front matter that is not a mapping, a title or URL field that is not
   text, or a record with neither a title nor any URL.
-- A field that is wrong but not needed for identity is *dropped* with a ``warning`` and the record is
-  kept (a bad image width, an unparseable quality or date). Where a value can be read safely in
+- A field that is wrong but not needed for identity is *dropped* with a ``warning`` and the record
+  is kept (a bad image width, an unparseable quality or date). Where a value can be read safely in
   another shape it is *repaired* with a warning: ``topics: AI`` is read as ``[AI]``, a single
   ``related`` mapping as a one-item list.
 - ``heat: -1`` means "no value" and is read as ``None``. Unknown keys are kept in ``extra``.
@@ -27,13 +27,13 @@ from datetime import date, datetime, timezone
 from pathlib import Path
 from typing import Any
 
-import frontmatter
 import yaml
+from frontmatter.default_handlers import YAMLHandler
 from yarl import URL
 
 from newsgraph.engines.local import map_ordered
 from newsgraph.errors import InputError
-from newsgraph.model import Article, FileResult, Image, Problem, Provider
+from newsgraph.model import DEFAULT_GLOBS, Article, FileResult, Image, Problem, Provider
 
 __all__ = [
     "DEFAULT_GLOBS",
@@ -44,7 +44,6 @@ __all__ = [
     "load_file",
 ]
 
-DEFAULT_GLOBS: tuple[str, ...] = ("*.md", "*.markdown", "*.txt")
 
 # Input key -> Article attribute. Older files name the URL keys sourceUrl/ampUrl/cdnAmpUrl.
 _URL_KEYS = {
@@ -73,8 +72,39 @@ _ARTICLE_KEYS = frozenset(
 )
 _IMAGE_KEYS = frozenset(["url", "width", "height", "title", "isCached"])
 _PROVIDER_KEYS = frozenset(["name", "domain", "images"])
-_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-_HANDLER = frontmatter.YAMLHandler()
+_HANDLER = YAMLHandler()
+
+
+class _Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
+    """The C (libyaml) safe loader that also notes top-level keys given twice, which plain YAML
+    loading would resolve silently to the last value."""
+
+    def __init__(self, stream: str) -> None:
+        super().__init__(stream)
+        self.duplicates: list[str] = []
+
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
+        if node is self._root:
+            seen: set[Any] = set()
+            for key_node, _ in node.value:
+                key = key_node.value
+                if key in seen and key not in self.duplicates:
+                    self.duplicates.append(str(key))
+                seen.add(key)
+        return super().construct_mapping(node, deep)  # type: ignore[no-any-return]
+
+    def get_single_node(self) -> Any:
+        self._root = super().get_single_node()
+        return self._root
+
+
+def _load_yaml(text: str) -> tuple[Any, list[str]]:
+    """Parse front matter; return the value and the top-level keys that appear more than once."""
+    loader = _Loader(text)
+    try:
+        return loader.get_single_data(), loader.duplicates
+    finally:
+        loader.dispose()
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,7 +125,12 @@ class LoadResult:
 
 
 class _Skip(Exception):
-    """Internal: the file cannot be used; carries the error problem."""
+    """Internal: the file (or, inside ``related``, the item) cannot be used."""
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(message)
+        self.field = field
+        self.message = message
 
 
 class _Reader:
@@ -110,8 +145,8 @@ class _Reader:
         self.problems.append(Problem(self.file, field, "warning", message))
 
     def fail(self, field: str, message: str) -> _Skip:
-        self.problems.append(Problem(self.file, field, "error", message))
-        return _Skip(message)
+        """The exception to raise when the record cannot be used (see :meth:`article`)."""
+        return _Skip(field, message)
 
     # -- scalars ---------------------------------------------------------------------------------
     def text(self, value: Any, field: str, *, needed: bool = False) -> str | None:
@@ -120,7 +155,9 @@ class _Reader:
             return value
         if isinstance(value, (int, float, date)) and not isinstance(value, bool):
             text = value.isoformat() if isinstance(value, date) else str(value)
-            self.warn(field, f"expected text, got {_kind(value)}; read as {text!r}. Quote the value")
+            self.warn(
+                field, f"expected text, got {_kind(value)}; read as {text!r}. Quote the value"
+            )
             return text
         message = f"must be text (got {_kind(value)}); write it as a quoted string"
         if needed:
@@ -143,7 +180,8 @@ class _Reader:
             ok = False
         if not ok:
             self.warn(
-                field, f"{text!r} is not an absolute http(s) URL; the field was dropped. Fix the URL"
+                field,
+                f"{text!r} is not an absolute http(s) URL; the field was dropped. Fix the URL",
             )
             return None
         return text
@@ -294,8 +332,12 @@ class _Reader:
 
     def article(
         self, meta: Mapping[str, Any], prefix: str = "", rank: int | None = None
-    ) -> Article | None:
-        """One article from a mapping; ``None`` for a related item that cannot be used."""
+    ) -> Article:
+        """One article from a mapping.
+
+        Raises:
+            _Skip: The record cannot be used; for a related item, only the item is dropped.
+        """
         values: dict[str, Any] = {}
         names = {key: key for key in _URL_KEYS}  # the key each URL was read from, for problems
         for alias, key in _URL_ALIASES.items():
@@ -314,10 +356,7 @@ class _Reader:
                 "has neither a title nor any URL (webUrl, originalUrl, ampWebUrl, cdnAmpWebUrl); "
                 "add at least a webUrl"
             )
-            if rank is None:
-                raise self.fail(prefix.rstrip(".") or "title", message)
-            self.warn(prefix.rstrip("."), message + "; the related item was dropped")
-            return None
+            raise self.fail(prefix.rstrip(".") or "title", message)
         extra = _extra(meta, _ARTICLE_KEYS)
         for alias, key in _URL_ALIASES.items():
             if alias in meta and key in meta and meta[alias] != meta[key]:
@@ -328,16 +367,10 @@ class _Reader:
             for i, (path, item) in enumerate(self.mapping_list(meta.get("related"), "related")):
                 try:
                     child = self.article(item, path + ".", rank=i + 1)
-                except _Skip:  # a related item's bad URL drops the item, not the file
-                    self.problems[-1] = Problem(
-                        self.file,
-                        self.problems[-1].field,
-                        "warning",
-                        self.problems[-1].message + "; the related item was dropped",
-                    )
+                except _Skip as skip:  # an unusable related item is dropped, not the file
+                    self.warn(skip.field, skip.message + "; the related item was dropped")
                     continue
-                if child is not None:
-                    related.append(child)
+                related.append(child)
         elif "related" in meta:
             extra["related"] = _jsonable(meta["related"])
         heat = self.integer(meta.get("heat"), prefix + "heat")
@@ -345,7 +378,9 @@ class _Reader:
             source=self.file,
             title=title,
             excerpt=self.text(meta.get("excerpt"), prefix + "excerpt"),
-            published_at=self.timestamp(meta.get("publishedDateTime"), prefix + "publishedDateTime"),
+            published_at=self.timestamp(
+                meta.get("publishedDateTime"), prefix + "publishedDateTime"
+            ),
             web_url=urls["web_url"],
             original_url=urls["original_url"],
             amp_web_url=urls["amp_web_url"],
@@ -413,13 +448,14 @@ def _display(path: Path) -> str:
         return path.resolve().as_posix()
 
 
-def load_file(path: str | os.PathLike[str]) -> FileResult:
+def load_file(path: str | os.PathLike[str], name: str | None = None) -> FileResult:
     """Read one news-metadata file.
 
     Never raises for bad content: problems come back in the result.
 
     Args:
         path: The file to read.
+        name: How reports name the file (default: the path relative to the working folder).
 
     Returns:
         A :class:`FileResult`: the article (``None`` when the file was skipped), the SHA-256 of
@@ -431,22 +467,30 @@ def load_file(path: str | os.PathLike[str]) -> FileResult:
         ('The Globe and Mail', 2, ())
     """
     path = Path(path)
-    name = _display(path)
+    name = name if name is not None else _display(path)
     reader = _Reader(name)
+    digest = ""
+    article: Article | None = None
     try:
         data = path.read_bytes()
-    except OSError as exc:
-        reader.fail("", f"cannot be read ({exc.strerror}); check the path and its permissions")
-        return FileResult(name, "", None, tuple(reader.problems))
-    digest = hashlib.sha256(data).hexdigest()
-    try:
+        digest = hashlib.sha256(data).hexdigest()
         article = _read(data, reader)
-    except _Skip:
-        article = None
+    except OSError as exc:
+        reader.problems.append(
+            Problem(name, "", "error", f"cannot be read ({exc.strerror}); check the path")
+        )
+    except _Skip as skip:
+        reader.problems.append(Problem(name, skip.field, "error", skip.message))
     return FileResult(name, digest, article, tuple(reader.problems))
 
 
+def _load_named(item: tuple[Path, str]) -> FileResult:
+    return load_file(*item)
+
+
 def _read(data: bytes, reader: _Reader) -> Article:
+    if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        raise reader.fail("", "is UTF-16 text; re-save it as UTF-8, e.g. iconv -f utf-16 -t utf-8")
     if b"\x00" in data:
         raise reader.fail("", "is a binary file, not text; only text files with front matter")
     try:
@@ -477,7 +521,7 @@ def _read(data: bytes, reader: _Reader) -> Article:
             "", "has front matter that is never closed; add a line '---' after the YAML fields"
         ) from None
     try:
-        meta = _HANDLER.load(fm, Loader=_YAML_LOADER)
+        meta, duplicates = _load_yaml(fm)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" at line {mark.line + 1 + offset}, column {mark.column + 1}" if mark else ""
@@ -491,8 +535,9 @@ def _read(data: bytes, reader: _Reader) -> Article:
             f"front matter must be a mapping of keys to values (got {_kind(meta)}); "
             "write one 'key: value' per line",
         )
+    for key in duplicates:
+        reader.warn(key, "appears more than once; the last value was used. Remove the others")
     article = reader.article(meta)
-    assert article is not None  # a top-level record without identity raises _Skip
     body = body.strip()
     if body:
         article = _with_body(article, body)
@@ -524,15 +569,14 @@ def discover_files(
             for dirpath, dirnames, filenames in os.walk(path):
                 dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
                 for filename in filenames:
-                    if not filename.startswith(".") and any(
-                        Path(filename).match(g) for g in globs
-                    ):
+                    if not filename.startswith(".") and any(Path(filename).match(g) for g in globs):
                         full = Path(dirpath, filename)
                         found.setdefault(str(full.resolve()), full)
         elif path.is_file():
             found.setdefault(str(path.resolve()), path)
         elif globlib.has_magic(text):
-            matches = [Path(m) for m in globlib.glob(text, recursive=True)]
+            # a pattern may be absolute or climb out of the working folder: Path.glob cannot
+            matches = [Path(m) for m in globlib.glob(text, recursive=True)]  # noqa: PTH207
             files = [m for m in matches if m.is_file()]
             if not files:
                 raise InputError(f"{text}: the pattern matches no file; check the pattern")
@@ -547,7 +591,9 @@ def iter_load(
     files: Sequence[Path], *, jobs: int | None = None, progress: Callable[[int], None] | None = None
 ) -> Iterator[FileResult]:
     """Load ``files`` in a process pool, yielding results in the order of ``files``."""
-    for result in map_ordered(load_file, files, jobs=jobs):
+    # Names are made here, not in the workers, whose working folder may differ.
+    named = [(path.resolve(), _display(path)) for path in files]
+    for result in map_ordered(_load_named, named, jobs=jobs):
         if progress is not None:
             progress(1)
         yield result

@@ -10,9 +10,12 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Literal
 
-__all__ = ["Article", "FileResult", "Image", "Problem", "Provider", "Severity"]
+__all__ = ["DEFAULT_GLOBS", "Article", "FileResult", "Image", "Problem", "Provider", "Severity"]
 
 Severity = Literal["error", "warning"]
+
+# The names a folder's news records have (``--glob`` changes them).
+DEFAULT_GLOBS: tuple[str, ...] = ("*.md", "*.markdown", "*.txt")
 
 
 @dataclass(frozen=True, slots=True)

@@ -21,9 +21,9 @@ from typing import Any
 import networkx as nx
 
 from newsgraph import __version__
-from newsgraph.build import build_graph, count_kinds
 from newsgraph.errors import ExportError, InputError
 from newsgraph.export import get_exporter, write_exports
+from newsgraph.graph import build_graph, count_kinds
 from newsgraph.load import DEFAULT_GLOBS, LoadResult, discover_files, iter_load
 
 __all__ = ["REPORT_FILENAME", "REPORT_SCHEMA", "BuildResult", "build", "make_report", "run_build"]

@@ -1,4 +1,4 @@
-"""Build: article records -> one ``networkx.MultiDiGraph``.
+"""Build the graph: article records -> one ``networkx.MultiDiGraph``.
 
 Node and edge kinds are defined here, once. Node ids are prefixed by kind:
 ``article:<canonical URL>``, ``provider:<domain>``, ``topic:<folded label>``. Each edge's key is its

@@ -21,7 +21,7 @@ from typing import Any, Final
 import networkx as nx
 
 from newsgraph import __version__
-from newsgraph.identify import article_keys, canonical_url, identity_urls, provider_key, topic_key
+from newsgraph.identify import article_keys, identity_urls, provider_key, topic_key
 from newsgraph.model import Article, Image
 
 __all__ = [
@@ -112,15 +112,15 @@ def _looks_like_address(label: str) -> bool:
     return "/" in label or ("." in label and " " not in label)
 
 
-def _ranked(labels: Counter[str]) -> list[str]:
-    """Spellings, most frequent first; names that look like a domain or URL path (real records
-    name a provider ``cbsnews.com/news/...``) after real names; ties in code-point order."""
-    return [
-        label
-        for label, _ in sorted(
-            labels.items(), key=lambda kv: (_looks_like_address(kv[0]), -kv[1], kv[0])
-        )
-    ]
+def _preferred_first(labels: Counter[str]) -> list[str]:
+    """The preferred spelling, then the others in code-point order.
+
+    Preferred: the most frequent; names that look like a domain or URL path (real records name a
+    provider ``cbsnews.com/news/...``) only after real names; ties in code-point order, so the
+    choice does not depend on the input order.
+    """
+    preferred = min(labels, key=lambda label: (_looks_like_address(label), -labels[label], label))
+    return [preferred, *sorted(label for label in labels if label != preferred)]
 
 
 def _mention_source(mention: Article) -> dict[str, Any]:
@@ -167,9 +167,6 @@ def _article_node(node: str, mentions: list[Article]) -> dict[str, Any]:
     urls = sorted({u for m in mentions for u in identity_urls(m)})
     if urls:
         data["urls"] = urls
-    original = {canonical_url(m.original_url) for m in mentions if m.original_url}
-    if original - set(urls) - {None}:
-        data["original_urls"] = sorted(u for u in original - set(urls) if u)
     data["stub"] = all(m.is_related_item for m in mentions)
     data["sources"] = [_mention_source(m) for m in mentions]
     extra = _merge_extra((m.extra for m in mentions), alternatives)
@@ -285,13 +282,16 @@ def build_graph(
         if files and len(files) < len(group):
             stubs_completed += 1
     for node in sorted(provider_names.keys() | provider_domains.keys() | provider_images.keys()):
-        data: dict[str, Any] = {"kind": PROVIDER, "domain": node.split(":", 1)[1]}
-        names = _ranked(provider_names[node])
+        data: dict[str, Any] = {"kind": PROVIDER}
+        key = node.split(":", 1)[1]
+        if not key.startswith("name:"):
+            data["domain"] = key
+        names = _preferred_first(provider_names[node]) if provider_names[node] else []
         if names:
             data["name"] = names[0]
             data["names"] = names
         if provider_domains[node]:
-            data["domains"] = _ranked(provider_domains[node])
+            data["domains"] = sorted(provider_domains[node])
         images = _union_images(provider_images[node])
         if images:
             data["images"] = images
@@ -303,7 +303,7 @@ def build_graph(
             data["alternatives"] = alternatives
         graph.add_node(node, **data)
     for node in sorted(topic_labels):
-        labels = _ranked(topic_labels[node])
+        labels = _preferred_first(topic_labels[node])
         graph.add_node(node, kind=TOPIC, label=labels[0], labels=labels)
     for source, kind, target in sorted(edges):
         data = edges[(source, kind, target)]

@@ -20,8 +20,8 @@ import time
 from pathlib import Path
 
 from newsgraph import __version__
-from newsgraph.graph import build_graph
 from newsgraph.export import write_exports
+from newsgraph.graph import build_graph
 from newsgraph.load import LoadResult, discover_files, iter_load
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -1,4 +1,4 @@
-"""The docs move with the code: README examples run, every command, option and format is documented."""
+"""Docs move with the code: README examples run; every command, option and format is documented."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Identify: one article, one node; one provider per domain; one topic per spelling-insensitive label.
+"""Identify: one article, one node; one provider per domain; one topic per label, any spelling.
 
 The rules (see "Identity" in the README):
 
@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import hashlib
 import html
+import re
 import unicodedata
 from collections.abc import Sequence
 
@@ -41,13 +42,16 @@ _TRACKING_PREFIXES = ("utm_", "itm_")
 # (parameter, values) pairs dropped only with these values; "" stands for a bare key (``?amp``).
 _VALUED_MARKERS = {
     "amp": {"", "1", "true"},
-    "_amp": {"1", "true"},
+    "_amp": {"", "1", "true"},
     "outputtype": {"amp"},
     "partner": {"rss"},
 }
 # Tracking parameters that only some hosts use; elsewhere the same name can select content.
 _HOST_TRACKING = {"medium.com": frozenset(["source"])}
 _AMP_CACHE_SUFFIX = ".cdn.ampproject.org"
+# A character reference closed by ";". Legacy references without one (``&copy``, ``&reg``) are left
+# alone: in a URL they are query parameters (``&region=us``), not escapes.
+_CHAR_REF = re.compile(r"&(?:#[0-9]+|#[xX][0-9a-fA-F]+|[A-Za-z][A-Za-z0-9]*);")
 
 
 def canonical_url(url: str) -> str | None:
@@ -61,7 +65,7 @@ def canonical_url(url: str) -> str | None:
         'https://theglobeandmail.com/canada/article-bc?a=1&b=2'
     """
     try:
-        parsed = URL(html.unescape(url.strip()))
+        parsed = URL(_unescape(url.strip()))
         scheme = parsed.scheme.lower()
         host = (parsed.raw_host or "").lower().rstrip(".")
     except (ValueError, TypeError, UnicodeError):
@@ -72,26 +76,45 @@ def canonical_url(url: str) -> str | None:
         origin = _amp_cache_origin(parsed)
         if origin is not None:
             return canonical_url(origin)
-    host = host.removeprefix("www.")
+        # Not decodable: keep the cache path as it is, so that the result stays undecodable.
+        path = parsed.raw_path.rstrip("/") or "/"
+    else:
+        path = _strip_amp_path(parsed.raw_path)
+    host = _strip_www(host)
     port = parsed.explicit_port
     if port in (80, 443):
         port = None
-    path = _strip_amp_path(parsed.raw_path)
     query = [(k, v) for k, v in parsed.query.items() if not _is_dropped(k, v, host)]
     query_string = parsed.with_query(sorted(query)).raw_query_string if query else ""
     try:
+        # Built unencoded first so that yarl checks the host (no spaces, brackets for IPv6).
+        authority = URL.build(scheme="https", host=host, port=port).raw_authority
         return str(
             URL.build(
                 scheme="https",
-                host=host,
-                port=port,
+                authority=authority,
                 path=path,
                 query_string=query_string,
                 encoded=True,
             )
         )
-    except ValueError:
+    except (ValueError, UnicodeError):
         return None
+
+
+def _unescape(text: str) -> str:
+    """Unescape ``;``-closed HTML character references, repeatedly (feeds double-escape them)."""
+    while True:
+        unescaped = _CHAR_REF.sub(lambda m: html.unescape(m.group()), text)
+        if unescaped == text:
+            return text
+        text = unescaped
+
+
+def _strip_www(host: str) -> str:
+    while host.startswith("www."):
+        host = host[len("www.") :]
+    return host
 
 
 def _amp_cache_origin(url: URL) -> str | None:
@@ -114,21 +137,22 @@ def _amp_cache_origin(url: URL) -> str | None:
 
 
 def _strip_amp_path(raw_path: str) -> str:
-    segments = [s for s in raw_path.split("/") if s.lower() != "amp"]
-    if segments:
-        last = segments[-1]
+    """Drop ``amp`` segments, ``.amp`` and trailing slashes, ``.amp.html`` -> ``.html``, until
+    none is left (``/story.amp/`` -> ``/story``)."""
+    while True:
+        segments = [s for s in raw_path.rstrip("/").split("/") if s.lower() != "amp"]
+        last = segments[-1] if segments else ""
         lowered = last.lower()
-        while lowered.endswith((".amp", ".amp.html")):
-            if lowered.endswith(".amp.html"):
-                last = last[: -len(".amp.html")] + ".html"
-            else:
-                last = last[: -len(".amp")]
-            lowered = last.lower()
-        segments[-1] = last
-    path = "/".join(segments).rstrip("/")
-    if not path.startswith("/"):
-        path = "/" + path
-    return path
+        if lowered.endswith(".amp.html"):
+            last = last[: -len(".amp.html")] + ".html"
+        elif lowered.endswith(".amp"):
+            last = last[: -len(".amp")]
+        path = "/".join([*segments[:-1], last]).rstrip("/")
+        if not path.startswith("/"):
+            path = "/" + path
+        if path == raw_path:
+            return path
+        raw_path = path
 
 
 def _is_dropped(key: str, value: str, host: str) -> bool:
@@ -153,11 +177,15 @@ def identity_urls(article: Article) -> list[str]:
 def topic_key(label: str) -> str:
     """Unicode-normalised (NFKC), case-folded, whitespace-collapsed label.
 
+    Normalised again after folding, as case folding can undo NFKC (``"\\u00df\\u0301"`` folds to
+    ``"ss\\u0301"``, which composes to ``"s\\u015b"``).
+
     Example:
         >>> topic_key("  Computer\\u00a0 VISION ")
         'computer vision'
     """
-    return " ".join(unicodedata.normalize("NFKC", label).casefold().split())
+    folded = unicodedata.normalize("NFKC", label).casefold()
+    return " ".join(unicodedata.normalize("NFKC", folded).split())
 
 
 def _host(text: str | None) -> str | None:
@@ -170,7 +198,7 @@ def _host(text: str | None) -> str | None:
         host = (URL(text).raw_host or "").lower().rstrip(".")
     except (ValueError, TypeError, UnicodeError):
         return None
-    host = host.removeprefix("www.")
+    host = _strip_www(host)
     return host or None
 
 

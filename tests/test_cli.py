@@ -13,6 +13,7 @@ from click.testing import CliRunner
 
 import newsgraph
 from newsgraph.cli import main
+from newsgraph.export import EXPORTERS
 
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT.parent / "shared" / "corpus" / "everyday-ai"
@@ -37,7 +38,7 @@ def test_build_defaults_to_seeds(in_repo: Path, tmp_path: Path) -> None:
     assert "nodes: 3 article, 2 provider, 2 topic" in result.stdout
     assert "edges: 3 published_by, 2 has_topic, 2 related_to" in result.stdout
     names = sorted(p.name for p in tmp_path.iterdir())
-    assert names == ["graph.gexf", "graph.graphml", "graph.json", "report.json"]
+    assert names == sorted([e.filename for e in EXPORTERS.values()] + ["report.json"])
     report = json.loads((tmp_path / "report.json").read_text())
     assert report["files"][0]["file"] == "seeds/000_ed631ec3a911a005.txt"
 
@@ -117,7 +118,7 @@ def _build_in_subprocess(out: Path, hashseed: str, epoch: str | None) -> dict[st
 def test_outputs_are_byte_identical_whatever_the_hash_seed(tmp_path: Path) -> None:
     first = _build_in_subprocess(tmp_path / "a", "1", "1700000000")
     second = _build_in_subprocess(tmp_path / "b", "4242", "1700000000")
-    assert first.keys() == {"graph.json", "graph.graphml", "graph.gexf", "report.json"}
+    assert first.keys() == {e.filename for e in EXPORTERS.values()} | {"report.json"}
     assert first == second
 
 

@@ -42,6 +42,8 @@ _EXPORTS = {
     "Image": "newsgraph.model",
     "Problem": "newsgraph.model",
     "Provider": "newsgraph.model",
+    "read_rdf": "newsgraph.export.rdf",
+    "to_rdflib": "newsgraph.export.rdf",
     "BuildResult": "newsgraph.pipeline",
     "build": "newsgraph.pipeline",
     "run_build": "newsgraph.pipeline",
@@ -57,6 +59,7 @@ if TYPE_CHECKING:
         write_graphml,
         write_json,
     )
+    from newsgraph.export.rdf import read_rdf, to_rdflib
     from newsgraph.graph import build_graph, count_kinds
     from newsgraph.identify import canonical_url, provider_key, topic_key
     from newsgraph.load import load_articles, load_file
@@ -98,7 +101,9 @@ __all__ = [
     "load_file",
     "provider_key",
     "read_json",
+    "read_rdf",
     "run_build",
+    "to_rdflib",
     "topic_key",
     "write_exports",
     "write_gexf",

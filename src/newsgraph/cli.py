@@ -20,6 +20,7 @@ from newsgraph import __version__
 from newsgraph.errors import NewsgraphError
 from newsgraph.export import EXPORTERS
 from newsgraph.model import DEFAULT_GLOBS
+from newsgraph.vocab import DEFAULT_BASE_IRI
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -60,6 +61,15 @@ def main() -> None:
     """
 
 
+def _check_base_iri(ctx: click.Context, param: click.Parameter, value: str) -> str:
+    if not value.startswith(("http://", "https://", "urn:")) or not value.endswith(("/", "#")):
+        raise click.BadParameter(
+            f"{value!r} must be an absolute IRI ending in '/' or '#', "
+            "e.g. https://example.org/news/"
+        )
+    return value
+
+
 def _format_help() -> str:
     lines = [f"{e.name}: {e.filename}" for e in EXPORTERS.values()]
     return "Export format; repeat for several [default: all: " + ", ".join(lines) + "]."
@@ -90,6 +100,13 @@ def _format_help() -> str:
     type=click.Choice(sorted(EXPORTERS), case_sensitive=False),
     help=_format_help(),
 )
+@click.option(
+    "--base-iri",
+    default=DEFAULT_BASE_IRI,
+    show_default=True,
+    callback=_check_base_iri,
+    help="Base for the IRIs the RDF exports mint (end it with '/' or '#').",
+)
 @click.option("--strict", is_flag=True, help="Exit with code 1 if any file has any problem.")
 @jobs_option
 @quiet_option
@@ -98,6 +115,7 @@ def build(
     out: Path,
     globs: tuple[str, ...],
     formats: tuple[str, ...],
+    base_iri: str,
     strict: bool,
     jobs: int | None,
     quiet: bool,
@@ -121,6 +139,7 @@ def build(
             jobs=jobs,
             progress=progress,
             on_files=on_files,
+            base_iri=base_iri,
         )
     report = result.report
     if not quiet:

@@ -23,6 +23,7 @@ import networkx as nx
 from newsgraph import __version__
 from newsgraph.identify import article_keys, identity_urls, provider_key, topic_key
 from newsgraph.model import Article, Image
+from newsgraph.vocab import DEFAULT_BASE_IRI
 
 __all__ = [
     "ARTICLE",
@@ -182,6 +183,7 @@ def build_graph(
     *,
     inputs: Sequence[Mapping[str, str]] | None = None,
     built_at: datetime | None = None,
+    base_iri: str = DEFAULT_BASE_IRI,
 ) -> nx.MultiDiGraph:
     """Build the knowledge graph of articles, providers and topics from loaded records.
 
@@ -192,6 +194,7 @@ def build_graph(
         inputs: Provenance of the input files (``{"file": ..., "sha256": ...}``), stored in the
             graph attributes; by default the records' source files.
         built_at: The build time to record (default: :func:`build_time`).
+        base_iri: Where the RDF exports mint instance IRIs (stored as ``graph.graph["base_iri"]``).
 
     Returns:
         A ``MultiDiGraph`` whose nodes have ``kind`` article, provider or topic, and whose edges
@@ -265,6 +268,7 @@ def build_graph(
             "name": "newsgraph",
             "newsgraph_version": __version__,
             "built_at": when.isoformat(),
+            "base_iri": base_iri,
             "inputs": [dict(i) for i in inputs]
             if inputs is not None
             else [{"file": f} for f in sorted({r.source for r in ordered})],

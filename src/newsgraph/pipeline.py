@@ -25,6 +25,7 @@ from newsgraph.errors import ExportError, InputError
 from newsgraph.export import get_exporter, write_exports
 from newsgraph.graph import build_graph, count_kinds
 from newsgraph.load import DEFAULT_GLOBS, LoadResult, discover_files, iter_load
+from newsgraph.vocab import DEFAULT_BASE_IRI
 
 __all__ = ["REPORT_FILENAME", "REPORT_SCHEMA", "BuildResult", "build", "make_report", "run_build"]
 
@@ -91,6 +92,7 @@ def build(
     jobs: int | None = None,
     progress: Callable[[int], None] | None = None,
     on_files: Callable[[int], None] | None = None,
+    base_iri: str = DEFAULT_BASE_IRI,
 ) -> BuildResult:
     """Load every file under ``paths`` and build the graph, without writing anything.
 
@@ -100,6 +102,7 @@ def build(
         jobs: Worker processes for loading (default: one per core).
         progress: Called with 1 after each file is loaded.
         on_files: Called once with the number of files found, before loading starts.
+        base_iri: Where the RDF exports mint instance IRIs.
 
     Returns:
         A :class:`BuildResult` with the graph and the report.
@@ -124,7 +127,7 @@ def build(
         on_files(len(files))
     loaded = LoadResult(tuple(iter_load(files, jobs=jobs, progress=progress)))
     inputs = [{"file": f.file, "sha256": f.sha256} for f in loaded.files if f.loaded]
-    graph = build_graph(loaded.articles, inputs=inputs)
+    graph = build_graph(loaded.articles, inputs=inputs, base_iri=base_iri)
     report = make_report(loaded, graph)
     return BuildResult(graph, loaded, report, seconds=time.perf_counter() - start)
 
@@ -144,6 +147,7 @@ def run_build(
     jobs: int | None = None,
     progress: Callable[[int], None] | None = None,
     on_files: Callable[[int], None] | None = None,
+    base_iri: str = DEFAULT_BASE_IRI,
 ) -> BuildResult:
     """Build the graph from ``paths`` and write every export plus ``report.json`` to ``out_dir``.
 
@@ -160,11 +164,14 @@ def run_build(
         >>> import tempfile
         >>> out = tempfile.mkdtemp()
         >>> result = run_build(["seeds/"], out)
-        >>> sorted(p.name for p in result.outputs.values())
-        ['graph.gexf', 'graph.graphml', 'graph.json', 'report.json']
+        >>> sorted(p.name for p in result.outputs.values())  # doctest: +NORMALIZE_WHITESPACE
+        ['graph.gexf', 'graph.graphml', 'graph.json', 'graph.jsonld', 'graph.nt', 'graph.ttl',
+         'graph.void.ttl', 'report.json']
     """
     names = [get_exporter(f).name for f in formats] if formats is not None else None
-    result = build(paths, globs=globs, jobs=jobs, progress=progress, on_files=on_files)
+    result = build(
+        paths, globs=globs, jobs=jobs, progress=progress, on_files=on_files, base_iri=base_iri
+    )
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=".newsgraph-build-", dir=out))

@@ -82,6 +82,33 @@ EXPORTERS: dict[str, Exporter] = {
             "newsgraph.export.graphml:write_graphml",
         ),
         Exporter(
+            "turtle",
+            "graph.ttl",
+            "RDF Turtle (schema.org, SKOS, ng: terms); lossless (read_rdf gives an equal graph)",
+            "newsgraph.export.rdf:write_turtle",
+            "newsgraph.export.rdf:read_rdf",
+        ),
+        Exporter(
+            "ntriples",
+            "graph.nt",
+            "RDF N-Triples, one triple a line; lossless (read_rdf)",
+            "newsgraph.export.rdf:write_ntriples",
+            "newsgraph.export.rdf:read_rdf",
+        ),
+        Exporter(
+            "jsonld",
+            "graph.jsonld",
+            "RDF JSON-LD 1.1 with the prefixes as @context; lossless (read_rdf)",
+            "newsgraph.export.rdf:write_jsonld",
+            "newsgraph.export.rdf:read_rdf",
+        ),
+        Exporter(
+            "void",
+            "graph.void.ttl",
+            "VoID + PROV description of the RDF: counts, vocabularies, dumps, source files",
+            "newsgraph.export.void:write_void",
+        ),
+        Exporter(
             "gexf",
             "graph.gexf",
             "GEXF 1.2 for Gephi; lists and date-times flattened to strings",

@@ -8,13 +8,14 @@ return) are replaced by U+FFFD. graph.json keeps the original values.
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Callable, Mapping
 from datetime import datetime
 from typing import Any
 
 import networkx as nx
+
+from newsgraph.export.values import dumps
 
 __all__ = ["flat_copy", "flatten_value"]
 
@@ -25,12 +26,6 @@ def _text(value: str) -> str:
     return _XML_ILLEGAL.sub("\ufffd", value)
 
 
-def _json_default(value: Any) -> Any:
-    if isinstance(value, datetime):
-        return value.isoformat()
-    raise TypeError(type(value).__name__)
-
-
 def flatten_value(value: Any) -> str | int | float | bool | None:
     """One attribute value in a form GraphML and GEXF can hold."""
     if value is None or isinstance(value, (bool, int, float)):
@@ -39,9 +34,7 @@ def flatten_value(value: Any) -> str | int | float | bool | None:
         return _text(value)
     if isinstance(value, datetime):
         return value.isoformat()
-    return _text(
-        json.dumps(value, ensure_ascii=False, default=_json_default, separators=(",", ":"))
-    )
+    return _text(dumps(value))
 
 
 def _flat(attrs: Mapping[str, Any]) -> dict[str, Any]:

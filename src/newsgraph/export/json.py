@@ -10,27 +10,19 @@ from __future__ import annotations
 
 import json
 import os
-from datetime import datetime
-from typing import Any
 
 import networkx as nx
 
+from newsgraph.export.values import json_default, restore_datetimes
+
 __all__ = ["read_json", "write_json"]
-
-_DATETIME_FIELDS = ("published_at",)
-
-
-def _default(value: Any) -> Any:
-    if isinstance(value, datetime):
-        return value.isoformat()
-    raise TypeError(f"cannot write {type(value).__name__} to JSON")
 
 
 def write_json(graph: nx.MultiDiGraph, path: str | os.PathLike[str]) -> None:
     """Write ``graph`` as node-link JSON (UTF-8, one line)."""
     data = nx.node_link_data(graph, edges="edges")
     with open(path, "w", encoding="utf-8") as handle:
-        json.dump(data, handle, ensure_ascii=False, default=_default, separators=(",", ":"))
+        json.dump(data, handle, ensure_ascii=False, default=json_default, separators=(",", ":"))
         handle.write("\n")
 
 
@@ -50,10 +42,5 @@ def read_json(path: str | os.PathLike[str]) -> nx.MultiDiGraph:
         data = json.load(handle)
     graph = nx.node_link_graph(data, directed=True, multigraph=True, edges="edges")
     for _, attrs in graph.nodes(data=True):
-        for name in _DATETIME_FIELDS:
-            if isinstance(attrs.get(name), str):
-                attrs[name] = datetime.fromisoformat(attrs[name])
-            alternatives = attrs.get("alternatives", {}).get(name)
-            if alternatives:
-                attrs["alternatives"][name] = [datetime.fromisoformat(v) for v in alternatives]
+        restore_datetimes(attrs)
     return graph

@@ -21,7 +21,7 @@ from typing import Any, Final
 import networkx as nx
 
 from newsgraph import __version__
-from newsgraph.identify import article_keys, identity_urls, provider_key, topic_key
+from newsgraph.identify import Identity, article_keys, identity, provider_key, topic_key
 from newsgraph.model import Article, Image
 from newsgraph.vocab import DEFAULT_BASE_IRI
 
@@ -130,7 +130,7 @@ def _mention_source(mention: Article) -> dict[str, Any]:
     return {"file": mention.source, "role": "related", "rank": mention.rank}
 
 
-def _article_node(node: str, mentions: list[Article]) -> dict[str, Any]:
+def _article_node(node: str, mentions: list[Article], urls: list[str]) -> dict[str, Any]:
     key = node.split(":", 1)[1]
     data: dict[str, Any] = {"kind": ARTICLE}
     if not key.startswith("urn:"):
@@ -165,7 +165,6 @@ def _article_node(node: str, mentions: list[Article]) -> dict[str, Any]:
             rest = [v for v in dict.fromkeys(values) if v != values[0]] if values else []
             if rest:
                 alternatives[field] = rest
-    urls = sorted({u for m in mentions for u in identity_urls(m)})
     if urls:
         data["urls"] = urls
     data["stub"] = all(m.is_related_item for m in mentions)
@@ -219,9 +218,11 @@ def build_graph(
         for item in record.related:
             mentions.append(item)
             listing.append(index)
-    keys = [f"{ARTICLE}:{k}" for k in article_keys(mentions)]
+    identities: list[Identity] = [identity(m) for m in mentions]
+    keys = [f"{ARTICLE}:{k}" for k in article_keys(mentions, identities)]
 
     by_article: dict[str, list[Article]] = defaultdict(list)
+    article_urls: dict[str, set[str]] = defaultdict(set)
     provider_names: dict[str, Counter[str]] = defaultdict(Counter)
     provider_domains: dict[str, Counter[str]] = defaultdict(Counter)
     provider_images: dict[str, list[tuple[Image, ...]]] = defaultdict(list)
@@ -230,8 +231,9 @@ def build_graph(
     edges: dict[tuple[str, str, str], dict[str, Any]] = {}
     self_links = 0
 
-    for mention, key, parent in zip(mentions, keys, listing, strict=True):
+    for mention, key, parent, (_, urls) in zip(mentions, keys, listing, identities, strict=True):
         by_article[key].append(mention)
+        article_urls[key].update(urls)
         provider = mention.provider
         if provider is not None:
             pkey = provider_key(provider.domain, mention.web_url, provider.name)
@@ -279,7 +281,7 @@ def build_graph(
     stubs_completed = 0
     for key in sorted(by_article):
         group = sorted(by_article[key], key=lambda m: (m.is_related_item, m.source, m.rank or 0))
-        graph.add_node(key, **_article_node(key, group))
+        graph.add_node(key, **_article_node(key, group, sorted(article_urls[key])))
         files = [m.source for m in group if not m.is_related_item]
         if len(files) > 1:
             duplicates.append(files)

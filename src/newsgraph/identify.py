@@ -28,8 +28,10 @@ from newsgraph.model import Article
 
 __all__ = [
     "TRACKING_PARAMETERS",
+    "Identity",
     "article_keys",
     "canonical_url",
+    "identity",
     "identity_urls",
     "provider_key",
     "topic_key",
@@ -169,9 +171,7 @@ def _is_dropped(key: str, value: str, host: str) -> bool:
 
 def identity_urls(article: Article) -> list[str]:
     """The canonical URLs an article is known by: webUrl (else originalUrl) and its AMP URLs."""
-    raw = [article.web_url or article.original_url, article.amp_web_url, article.cdn_amp_web_url]
-    urls = {canonical_url(u) for u in raw if u}
-    return sorted(u for u in urls if u)
+    return identity(article)[1]
 
 
 def topic_key(label: str) -> str:
@@ -235,11 +235,28 @@ def _title_key(article: Article) -> str:
     return "urn:newsgraph:title:" + hashlib.sha256(basis.encode()).hexdigest()[:24]
 
 
-def article_keys(mentions: Sequence[Article]) -> list[str]:
+Identity = tuple[str | None, list[str]]
+"""A mention's canonical webUrl (``None`` without one) and all its canonical identity URLs."""
+
+
+def identity(article: Article) -> Identity:
+    """The canonical webUrl and identity URLs of one mention (see :func:`identity_urls`)."""
+    primary = canonical_url(article.web_url) if article.web_url else None
+    others = [article.amp_web_url, article.cdn_amp_web_url]
+    if not article.web_url:  # originalUrl stands in for a missing webUrl, never beside one
+        others.append(article.original_url)
+    urls = {primary, *(canonical_url(u) for u in others if u)}
+    return primary, sorted(u for u in urls if u)
+
+
+def article_keys(
+    mentions: Sequence[Article], identities: Sequence[Identity] | None = None
+) -> list[str]:
     """The article key of each mention: mentions that share an identity URL get the same key.
 
     The key is the smallest canonical webUrl among the group's whole-file records, else among all
     its mentions, else its smallest identity URL, so it does not depend on the input order.
+    ``identities`` may pass :func:`identity` of each mention when the caller has them already.
 
     Example:
         >>> from newsgraph.model import Article
@@ -260,9 +277,11 @@ def article_keys(mentions: Sequence[Article]) -> list[str]:
             parent[x], x = root, parent[x]
         return root
 
+    if identities is None:
+        identities = [identity(m) for m in mentions]
     mention_urls: list[list[str]] = []
-    for mention in mentions:
-        urls = identity_urls(mention) or [_title_key(mention)]
+    for mention, (_, found) in zip(mentions, identities, strict=True):
+        urls = found or [_title_key(mention)]
         mention_urls.append(urls)
         for url in urls:
             parent.setdefault(url, url)
@@ -275,8 +294,7 @@ def article_keys(mentions: Sequence[Article]) -> list[str]:
 
     # Choose each group's key from its mentions' primary (webUrl) forms, preferring whole files.
     best: dict[str, tuple[int, str]] = {}
-    for mention, urls in zip(mentions, mention_urls, strict=True):
-        primary = canonical_url(mention.web_url) if mention.web_url else None
+    for mention, urls, (primary, _) in zip(mentions, mention_urls, identities, strict=True):
         candidate = (0 if not mention.is_related_item else 1, primary) if primary else (2, urls[0])
         root = find(urls[0])
         if root not in best or candidate < best[root]:

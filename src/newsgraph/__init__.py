@@ -25,6 +25,7 @@ _EXPORTS = {
     "ExportError": "newsgraph.errors",
     "InputError": "newsgraph.errors",
     "NewsgraphError": "newsgraph.errors",
+    "QueryError": "newsgraph.errors",
     "UnknownFormatError": "newsgraph.errors",
     "EXPORTERS": "newsgraph.export",
     "read_json": "newsgraph.export",
@@ -47,10 +48,22 @@ _EXPORTS = {
     "BuildResult": "newsgraph.pipeline",
     "build": "newsgraph.pipeline",
     "run_build": "newsgraph.pipeline",
+    "open_store": "newsgraph.sparql",
+    "query": "newsgraph.sparql",
+    "run_query": "newsgraph.sparql",
+    "write_results": "newsgraph.sparql",
+    "ValidationReport": "newsgraph.validate",
+    "validate_export": "newsgraph.validate",
 }
 
 if TYPE_CHECKING:
-    from newsgraph.errors import ExportError, InputError, NewsgraphError, UnknownFormatError
+    from newsgraph.errors import (
+        ExportError,
+        InputError,
+        NewsgraphError,
+        QueryError,
+        UnknownFormatError,
+    )
     from newsgraph.export import (
         EXPORTERS,
         read_json,
@@ -65,6 +78,8 @@ if TYPE_CHECKING:
     from newsgraph.load import load_articles, load_file
     from newsgraph.model import Article, FileResult, Image, Problem, Provider
     from newsgraph.pipeline import BuildResult, build, run_build
+    from newsgraph.sparql import open_store, query, run_query, write_results
+    from newsgraph.validate import ValidationReport, validate_export
 
 
 def __getattr__(name: str) -> Any:
@@ -91,7 +106,9 @@ __all__ = [
     "NewsgraphError",
     "Problem",
     "Provider",
+    "QueryError",
     "UnknownFormatError",
+    "ValidationReport",
     "__version__",
     "build",
     "build_graph",
@@ -99,14 +116,19 @@ __all__ = [
     "count_kinds",
     "load_articles",
     "load_file",
+    "open_store",
     "provider_key",
+    "query",
     "read_json",
     "read_rdf",
     "run_build",
+    "run_query",
     "to_rdflib",
     "topic_key",
+    "validate_export",
     "write_exports",
     "write_gexf",
     "write_graphml",
     "write_json",
+    "write_results",
 ]

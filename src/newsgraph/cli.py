@@ -20,6 +20,7 @@ from newsgraph import __version__
 from newsgraph.errors import NewsgraphError
 from newsgraph.export import EXPORTERS
 from newsgraph.model import DEFAULT_GLOBS
+from newsgraph.sparql import RESULT_FORMATS
 from newsgraph.vocab import DEFAULT_BASE_IRI
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -207,3 +208,145 @@ def _print_summary(report: dict[str, Any], outputs: dict[str, Path], seconds: fl
         f"{merges['self_links_dropped']} self-links dropped"
     )
     click.echo(f"wrote {', '.join(str(p) for p in outputs.values())} in {seconds:.2f} s")
+
+
+@main.command("validate")
+@click.argument("export", required=False, default=Path("exports"), type=click.Path(path_type=Path))
+def validate_command(export: Path) -> None:
+    """Check an RDF export against newsgraph's SHACL shapes (ontology/shapes.ttl).
+
+    EXPORT is an export folder (its graph.nt, else graph.ttl, else graph.jsonld) or one RDF file
+    (.ttl, .nt, .jsonld) [default: exports/]. Prints how many nodes were checked and, for each
+    violation, the focus node, the property path, the value and the problem; exits with code 1
+    if there is any.
+
+    Example: newsgraph validate exports/graph.ttl
+    """
+    from newsgraph.validate import validate_export
+
+    with _errors():
+        report = validate_export(export)
+    files = ", ".join(str(f) for f in report.files)
+    click.echo(f"validated {files} ({report.triples} triples) in {report.seconds:.2f} s")
+    kinds = ", ".join(f"{label}: {n}" for label, n in report.checked.items())
+    click.echo(f"checked {report.focus_nodes} focus nodes ({kinds})")
+    for number, violation in enumerate(report.violations, start=1):
+        click.echo(f"\n{number}. {violation.severity} on {violation.focus}")
+        click.echo(f"   path: {violation.path or '(the node itself)'}")
+        if violation.value:
+            click.echo(f"   value: {_shorten(violation.value)}")
+        click.echo(f"   problem: {violation.message} ({violation.constraint})")
+    if not report.conforms:
+        count = len(report.violations)
+        raise click.ClickException(f"{count} violation{'' if count == 1 else 's'}")
+    click.echo("conforms: no violations")
+
+
+def _shorten(text: str, limit: int = 200) -> str:
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+def data_option(func: F) -> F:
+    return click.option(
+        "--data",
+        "data",
+        multiple=True,
+        metavar="PATH",
+        type=click.Path(path_type=Path),
+        help="Export folder or RDF file (.ttl, .nt, .jsonld) to load; repeatable "
+        "[default: exports/].",
+    )(func)
+
+
+@main.command("sparql")
+@click.argument("query", metavar="QUERY_OR_FILE")
+@data_option
+@click.option(
+    "--format",
+    "-f",
+    "fmt",
+    type=click.Choice(list(RESULT_FORMATS), case_sensitive=False),
+    default="table",
+    show_default=True,
+    help="table: aligned columns (Turtle for CONSTRUCT); csv, tsv, json, xml: SPARQL results "
+    "for SELECT and ASK; turtle, ntriples: for CONSTRUCT and DESCRIBE.",
+)
+def sparql_command(query: str, data: tuple[Path, ...], fmt: str) -> None:
+    """Run a SPARQL query on the RDF exports and print its results.
+
+    QUERY_OR_FILE is a SPARQL 1.1 query (SELECT, ASK, CONSTRUCT, DESCRIBE) or the path of a .rq
+    file; ontology/queries/ has examples. The prefixes ng:, schema:, skos:, dcterms:, prov:,
+    void:, rdf:, rdfs:, owl: and xsd: are predeclared. --data loads export folders (graph.nt,
+    else graph.ttl, plus graph.void.ttl) or RDF files into an in-memory store. Updates are
+    refused: the exports are rebuilt by `newsgraph build`, never edited.
+
+    Example: newsgraph sparql "SELECT ?h WHERE { ?a schema:headline ?h } LIMIT 5" --data exports/
+    """
+    from newsgraph.sparql import open_store, read_query, run_query, write_results
+
+    with _errors():
+        text = read_query(query)
+        store = open_store(data or [Path("exports")])
+        output = write_results(run_query(store, text), fmt.lower())
+    click.echo(output, nl=not output.endswith(b"\n"))
+
+
+@main.command("serve")
+@data_option
+@click.option(
+    "--host",
+    metavar="ADDRESS",
+    default="127.0.0.1",
+    show_default=True,
+    help="Address to listen on; the default, loopback, lets only this machine query.",
+)
+@click.option(
+    "--port",
+    metavar="N",
+    type=click.IntRange(0, 65535),
+    default=7878,
+    show_default=True,
+    help="Port to listen on (0: any free port; the URL is printed).",
+)
+@click.option(
+    "--timeout",
+    metavar="SECONDS",
+    type=click.FloatRange(min=0, min_open=True),
+    default=30.0,
+    show_default=True,
+    help="Seconds a query may run; a slower one is stopped and answered 503.",
+)
+def serve_command(data: tuple[Path, ...], host: str, port: int, timeout: float) -> None:
+    """Serve the RDF exports as a read-only SPARQL endpoint at http://HOST:PORT/sparql.
+
+    A SPARQL 1.1 Protocol endpoint: GET ?query=..., or POST the query (application/sparql-query,
+    or query= as a form); results as the Accept header asks (SPARQL results JSON, XML, CSV, TSV;
+    Turtle, N-Triples), the service description on GET /sparql without a query. Updates and
+    SERVICE are refused. Stop it with Ctrl-C.
+
+    Example: newsgraph serve --data exports/ --port 7878
+    """
+    from newsgraph.serve import is_loopback, make_server
+    from newsgraph.sparql import open_store
+
+    with _errors():
+        store = open_store(data or [Path("exports")])
+        try:
+            server = make_server(store, host, port, timeout=timeout)
+        except OSError as exc:
+            raise click.ClickException(
+                f"cannot listen on {host}:{port} ({exc.strerror or exc}); "
+                "choose another --port or --host"
+            ) from exc
+    if not is_loopback(host):
+        click.echo(
+            f"warning: {host} is reachable from other machines; anyone there can query", err=True
+        )
+    click.echo(f"SPARQL endpoint at {server.url} ({len(store)} triples); Ctrl-C stops it")
+    sys.stdout.flush()
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        click.echo("stopped", err=True)
+    finally:
+        server.server_close()

@@ -6,7 +6,7 @@ records are never raised: they become :class:`newsgraph.model.Problem` entries i
 
 from __future__ import annotations
 
-__all__ = ["ExportError", "InputError", "NewsgraphError", "UnknownFormatError"]
+__all__ = ["ExportError", "InputError", "NewsgraphError", "QueryError", "UnknownFormatError"]
 
 
 class NewsgraphError(Exception):
@@ -23,3 +23,7 @@ class ExportError(NewsgraphError):
 
 class UnknownFormatError(ExportError):
     """Raised when an export format name is not in the registry; the message lists valid names."""
+
+
+class QueryError(NewsgraphError):
+    """Raised when a SPARQL query cannot be run: bad syntax (line and column given), an update."""

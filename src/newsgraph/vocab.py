@@ -73,7 +73,7 @@ class Namespace:
 NG = Namespace(
     NG_NS,
     """
-    Provider RelatedLink Dataset
+    Provider RelatedLink
     relatedTo relatedLink linkTarget rank listedIn
     webUrl originalUrl ampWebUrl cdnAmpWebUrl identityUrl
     recordType category quality heat aggregatorPublished secured isStub

@@ -82,7 +82,8 @@ def main() -> None:
         for _ in range(args.runs):
             start = time.perf_counter()
             result = run_query(store, text)
-            rows = sum(1 for _ in result)  # consume every row: lazy results cost nothing
+            # consume every row (results are lazy); an ASK answer is one row
+            rows = 1 if isinstance(result, pyoxigraph.QueryBoolean) else sum(1 for _ in result)
             times.append(time.perf_counter() - start)
         print(
             f"    {file.name:<40} {statistics.median(times):7.3f} s {max(times):7.3f} s {rows:>8}"

@@ -6,7 +6,15 @@ records are never raised: they become :class:`newsgraph.model.Problem` entries i
 
 from __future__ import annotations
 
-__all__ = ["ExportError", "InputError", "NewsgraphError", "QueryError", "UnknownFormatError"]
+__all__ = [
+    "AnalysisError",
+    "ExportError",
+    "FocusError",
+    "InputError",
+    "NewsgraphError",
+    "QueryError",
+    "UnknownFormatError",
+]
 
 
 class NewsgraphError(Exception):
@@ -27,3 +35,13 @@ class UnknownFormatError(ExportError):
 
 class QueryError(NewsgraphError):
     """Raised when a SPARQL query cannot be run: bad syntax (line and column given), an update."""
+
+
+class FocusError(NewsgraphError):
+    """Raised when a focus cannot be used: a foci file that cannot be read, an unknown focus name,
+    a malformed keyword query (the message points at the place)."""
+
+
+class AnalysisError(NewsgraphError):
+    """Raised when an analysis cannot be run as asked: an unknown measure or topic, a measure that
+    is not defined on the network (the message says why and what to use instead)."""

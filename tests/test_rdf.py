@@ -93,7 +93,7 @@ def test_read_rdf_of_an_export_folder(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize(
     "content,message",
-    [("not turtle at all {", "cannot be read as RDF"), (None, "cannot be read as RDF")],
+    [("not turtle at all {", "cannot be read as RDF"), (None, "no such file or folder")],
     ids=["syntax-error", "missing-file"],
 )
 def test_read_rdf_errors(tmp_path: Path, content: str | None, message: str) -> None:

@@ -21,9 +21,9 @@ from click.testing import CliRunner
 import newsgraph
 from newsgraph.cli import main
 from newsgraph.errors import ExportError, QueryError
+from newsgraph.export.rdf import rdf_files
 from newsgraph.sparql import (
     RESULT_FORMATS,
-    data_files,
     open_store,
     read_query,
     result_kind,
@@ -90,14 +90,14 @@ def csv_rows(data: bytes) -> list[dict[str, str]]:
 
 def test_an_export_folder_gives_graph_nt_and_the_void_description(seed_exports: Path) -> None:
     nt, void = seed_exports / "graph.nt", seed_exports / "graph.void.ttl"
-    assert data_files([seed_exports]) == [nt, void]
+    assert rdf_files([seed_exports], description=True) == [nt, void]
     # the store holds each triple once (the dataset's title, version and date are in both files)
     assert len(open_store([seed_exports])) == len(triples(nt) | triples(void))
 
 
 def test_a_folder_without_graph_nt_gives_graph_ttl(seed_exports: Path, tmp_path: Path) -> None:
     shutil.copy(seed_exports / "graph.ttl", tmp_path)
-    assert data_files([tmp_path]) == [tmp_path / "graph.ttl"]
+    assert rdf_files([tmp_path]) == [tmp_path / "graph.ttl"]
     assert store_triples(open_store([tmp_path])) == nt_triples(seed_exports)
 
 
@@ -115,7 +115,7 @@ def test_data_paths_add_up(seed_exports: Path) -> None:
     "make,message",
     [
         (lambda d: d / "missing", "no such file or folder"),
-        (lambda d: d, "no graph.nt or graph.ttl in this folder"),
+        (lambda d: d, "no RDF export here"),
         (lambda d: (d / "notes.txt", (d / "notes.txt").write_text("x"))[0], "not an RDF file"),
         (
             lambda d: (d / "graph.ttl", (d / "graph.ttl").write_text("not { turtle"))[0],

@@ -334,10 +334,10 @@ def test_one_violation_is_singular(seed_export: Path, tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     "name,content,message",
     [
-        ("missing", None, "no such file or folder; check the path"),
-        ("notes.txt", "text", "not an RDF file newsgraph reads (.ttl, .nt, .jsonld)"),
+        ("missing", None, "no such file or folder"),
+        ("notes.txt", "text", "not an RDF file newsgraph reads; use .ttl, .nt, .jsonld files"),
         ("bad.ttl", "<a> <b> .", "cannot be read as RDF"),
-        ("empty-folder", "", "no RDF export (graph.nt, graph.ttl or graph.jsonld)"),
+        ("empty-folder", "", "no RDF export here (graph.nt, graph.ttl or graph.jsonld)"),
     ],
 )
 def test_unusable_input_is_a_clear_error(

@@ -44,14 +44,13 @@ from pyoxigraph import (
 )
 
 from newsgraph.errors import ExportError, QueryError
+from newsgraph.export.rdf import RDF_FORMATS, rdf_files
 from newsgraph.vocab import PREFIXES, XSD
 
 __all__ = [
-    "DATA_FORMATS",
     "RESULT_FORMATS",
     "QueryResult",
     "ResultFormat",
-    "data_files",
     "format_term",
     "open_store",
     "query",
@@ -65,57 +64,16 @@ QueryResult: TypeAlias = "QuerySolutions | QueryBoolean | QueryTriples"
 """What :func:`run_query` returns: solutions (SELECT), a boolean (ASK) or triples (CONSTRUCT,
 DESCRIBE). Solutions and triples are iterators: they can be written once."""
 
-DATA_FORMATS = {".ttl": RdfFormat.TURTLE, ".nt": RdfFormat.N_TRIPLES, ".jsonld": RdfFormat.JSON_LD}
-"""The RDF files :func:`open_store` loads, by suffix."""
-
 # -- data -----------------------------------------------------------------------------------------
-
-
-def data_files(paths: Iterable[str | os.PathLike[str]]) -> list[Path]:
-    """The RDF files :func:`open_store` loads for ``paths``.
-
-    An export folder gives its ``graph.nt`` (else ``graph.ttl``) and its ``graph.void.ttl`` if
-    present; a file is taken as it is if its suffix is one of :data:`DATA_FORMATS`.
-
-    Raises:
-        ExportError: A path does not exist, a folder holds no graph, or a file is not RDF.
-    """
-    files: list[Path] = []
-    for raw in paths:
-        path = Path(raw)
-        if path.is_dir():
-            graph = next(
-                (path / n for n in ("graph.nt", "graph.ttl") if (path / n).is_file()), None
-            )
-            if graph is None:
-                raise ExportError(
-                    f"{path}: no graph.nt or graph.ttl in this folder; write them with "
-                    f"`newsgraph build --out {path}` or name the RDF files"
-                )
-            files.append(graph)
-            if (path / "graph.void.ttl").is_file():
-                files.append(path / "graph.void.ttl")
-        elif path.is_file():
-            if path.suffix.lower() not in DATA_FORMATS:
-                raise ExportError(
-                    f"{path}: not an RDF file newsgraph loads; use {', '.join(DATA_FORMATS)} files "
-                    "or an export folder"
-                )
-            files.append(path)
-        else:
-            raise ExportError(
-                f"{path}: no such file or folder; build the exports first (`newsgraph build`) "
-                "or name them with --data"
-            )
-    return files
 
 
 def open_store(paths: Iterable[str | os.PathLike[str]] = ("exports",)) -> Store:
     """An in-memory store holding the RDF of ``paths`` (export folders or RDF files).
 
     Args:
-        paths: Export folders (their ``graph.nt``, else ``graph.ttl``, plus ``graph.void.ttl``)
-            or ``.ttl``, ``.nt`` and ``.jsonld`` files, all loaded into the default graph.
+        paths: Export folders (their N-Triples, else ``graph.ttl``, plus ``graph.void.ttl``; see
+            :func:`newsgraph.export.rdf.rdf_files`) or ``.ttl``, ``.nt`` and ``.jsonld`` files,
+            all loaded into the default graph.
 
     Returns:
         A :class:`pyoxigraph.Store` to give to :func:`run_query`.
@@ -124,9 +82,9 @@ def open_store(paths: Iterable[str | os.PathLike[str]] = ("exports",)) -> Store:
         ExportError: A path is missing or is not RDF (the message names the file).
     """
     store = Store()
-    for file in data_files(paths):
+    for file in rdf_files(paths, description=True):
         try:
-            store.bulk_load(path=str(file), format=DATA_FORMATS[file.suffix.lower()])
+            store.bulk_load(path=str(file), format=RDF_FORMATS[file.suffix.lower()])
         except (SyntaxError, OSError) as exc:
             raise ExportError(f"{file}: cannot be read as RDF: {exc}") from exc
     return store

@@ -25,9 +25,10 @@ from importlib.resources import files
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from pyoxigraph import BlankNode, Literal, NamedNode, RdfFormat, parse
+from pyoxigraph import BlankNode, Literal, NamedNode
 
 from newsgraph.errors import ExportError, NewsgraphError
+from newsgraph.export.rdf import iter_triples, rdf_files
 from newsgraph.vocab import PREFIXES
 
 if TYPE_CHECKING:
@@ -35,7 +36,6 @@ if TYPE_CHECKING:
 
 __all__ = ["ValidationReport", "Violation", "ontology_file", "validate_export"]
 
-_FORMATS = {".ttl": RdfFormat.TURTLE, ".nt": RdfFormat.N_TRIPLES, ".jsonld": RdfFormat.JSON_LD}
 _SH = "http://www.w3.org/ns/shacl#"
 _XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 
@@ -112,25 +112,6 @@ def ontology_file(name: str) -> Path:
     )
 
 
-def _export_files(path: Path) -> list[Path]:
-    if path.is_dir():
-        found = sorted(path.glob("*.nt"))
-        for name in ("graph.ttl", "graph.jsonld"):
-            if not found and (path / name).is_file():
-                found = [path / name]
-        if not found:
-            raise ExportError(
-                f"{path}: no RDF export (graph.nt, graph.ttl or graph.jsonld); "
-                f"write one with `newsgraph build --out {path}`"
-            )
-        return found
-    if not path.exists():
-        raise ExportError(f"{path}: no such file or folder; check the path")
-    if path.suffix.lower() not in _FORMATS:
-        raise ExportError(f"{path}: not an RDF file newsgraph reads (.ttl, .nt, .jsonld)")
-    return [path]
-
-
 def _load(paths: Iterable[Path]) -> rdflib.Graph:
     """The triples of ``paths`` as an ``rdflib.Graph``: parsed by pyoxigraph, terms converted."""
     import rdflib
@@ -160,12 +141,8 @@ def _load(paths: Iterable[Path]) -> rdflib.Graph:
             return rdflib.Literal(node.value)
         return rdflib.Literal(node.value, datatype=iri(datatype))
 
-    for path in paths:
-        try:
-            for quad in parse(path=str(path), format=_FORMATS[path.suffix.lower()]):
-                graph.add((term(quad.subject), term(quad.predicate), term(quad.object)))
-        except (SyntaxError, OSError) as exc:
-            raise ExportError(f"{path}: cannot be read as RDF: {exc}") from exc
+    for triple in iter_triples(paths):
+        graph.add((term(triple.subject), term(triple.predicate), term(triple.object)))
     return graph
 
 
@@ -266,7 +243,7 @@ def validate_export(path: str | os.PathLike[str] = "exports") -> ValidationRepor
     import rdflib
 
     start = time.perf_counter()
-    export_files = _export_files(Path(path))
+    export_files = rdf_files([path])
     data = _load(export_files)
     shapes_file = ontology_file("shapes.ttl")
     shapes = rdflib.Graph().parse(shapes_file, format="turtle")

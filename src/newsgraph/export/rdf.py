@@ -62,8 +62,11 @@ if TYPE_CHECKING:
 
 __all__ = [
     "JSONLD_CONTEXT",
+    "RDF_FORMATS",
     "Minter",
     "graph_triples",
+    "iter_triples",
+    "rdf_files",
     "read_rdf",
     "to_rdflib",
     "write_jsonld",
@@ -362,30 +365,60 @@ def write_jsonld(graph: nx.MultiDiGraph, path: str | os.PathLike[str]) -> None:
 
 # -- reading ---------------------------------------------------------------------------------------
 
-_FORMATS = {".ttl": RdfFormat.TURTLE, ".nt": RdfFormat.N_TRIPLES, ".jsonld": RdfFormat.JSON_LD}
+RDF_FORMATS = {".ttl": RdfFormat.TURTLE, ".nt": RdfFormat.N_TRIPLES, ".jsonld": RdfFormat.JSON_LD}
+"""The RDF files newsgraph reads, by suffix."""
 
 
-def _rdf_files(paths: Iterable[str | os.PathLike[str]]) -> list[Path]:
+def rdf_files(paths: Iterable[str | os.PathLike[str]], *, description: bool = False) -> list[Path]:
+    """The RDF files to read for ``paths``: export folders or RDF files.
+
+    A file is taken as it is if its suffix is one of :data:`RDF_FORMATS`. An export folder gives
+    its N-Triples (``*.nt``: ``graph.nt``, or the shards of a distributed build), else its
+    ``graph.ttl``, else its ``graph.jsonld``; with ``description``, also its ``graph.void.ttl``.
+
+    Raises:
+        ExportError: A path does not exist, a folder holds no graph, or a file is not RDF.
+    """
     files: list[Path] = []
     for raw in paths:
         path = Path(raw)
         if path.is_dir():
-            nt = sorted(path.glob("*.nt"))
-            files.extend(nt or sorted(path.glob("graph.ttl")))
-        else:
+            found = sorted(path.glob("*.nt"))
+            for name in ("graph.ttl", "graph.jsonld"):
+                if not found and (path / name).is_file():
+                    found = [path / name]
+            if not found:
+                raise ExportError(
+                    f"{path}: no RDF export here (graph.nt, graph.ttl or graph.jsonld); write "
+                    f"one with `newsgraph build --out {path}` or name the RDF files"
+                )
+            files.extend(found)
+            if description and (path / "graph.void.ttl").is_file():
+                files.append(path / "graph.void.ttl")
+        elif path.is_file():
+            if path.suffix.lower() not in RDF_FORMATS:
+                raise ExportError(
+                    f"{path}: not an RDF file newsgraph reads; use {', '.join(RDF_FORMATS)} "
+                    "files or an export folder"
+                )
             files.append(path)
-    if not files:
-        raise ExportError("no RDF files (*.nt, graph.ttl) found; check the path")
+        else:
+            raise ExportError(
+                f"{path}: no such file or folder; build the exports first (`newsgraph build`) "
+                "or check the path"
+            )
     return files
 
 
-def _triples_of(files: list[Path]) -> Iterator[Triple]:
+def iter_triples(files: Iterable[Path]) -> Iterator[Triple]:
+    """Every triple of ``files``, parsed by pyoxigraph (streaming).
+
+    Raises:
+        ExportError: A file cannot be read or is not valid RDF (the message names it).
+    """
     for file in files:
-        fmt = _FORMATS.get(file.suffix.lower())
-        if fmt is None:
-            raise ExportError(f"{file}: not an RDF file newsgraph reads (.ttl, .nt, .jsonld)")
         try:
-            for quad in parse(path=str(file), format=fmt):
+            for quad in parse(path=str(file), format=RDF_FORMATS[file.suffix.lower()]):
                 yield quad.triple
         except (SyntaxError, OSError) as exc:
             raise ExportError(f"{file}: cannot be read as RDF: {exc}") from exc
@@ -414,7 +447,7 @@ def read_rdf(*paths: str | os.PathLike[str]) -> nx.MultiDiGraph:
         (True, True)
     """
     by_subject: dict[str, list[tuple[str, Any]]] = defaultdict(list)
-    for triple in _triples_of(_rdf_files(paths)):
+    for triple in iter_triples(rdf_files(paths)):
         by_subject[_iri(triple.subject)].append((triple.predicate.value, triple.object))
     return _graph_from(by_subject)
 

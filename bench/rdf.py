@@ -1,8 +1,9 @@
 """RDF figures: triples/s writing Turtle and N-Triples, and the latency of every example query.
 
-    python bench/rdf.py CORPUS [--runs N] [--store DIR]
+    python bench/rdf.py CORPUS_OR_EXPORT [--runs N] [--store DIR]
 
-Builds the graph of CORPUS (e.g. a synthetic corpus from bench/generate.py), writes graph.ttl
+Builds the graph of CORPUS (e.g. a synthetic corpus from bench/generate.py), or reads it from an
+export folder's graph.json, writes graph.ttl
 and graph.nt (timed), loads graph.nt into a pyoxigraph store (in memory, or on disk under
 ``--store``) and runs each query of ontology/queries/*.rq ``--runs`` times, printing the median
 and the worst latency and the number of result rows.
@@ -23,6 +24,7 @@ import pyoxigraph
 
 import newsgraph
 from newsgraph.export.rdf import write_ntriples, write_turtle
+from newsgraph.sparql import run_query
 
 ROOT = Path(__file__).resolve().parents[1]
 QUERIES = ROOT / "ontology" / "queries"
@@ -52,8 +54,12 @@ def main() -> None:
         f"{platform.python_version()}, {os.cpu_count()} cores; corpus {args.corpus}"
     )
     start = time.perf_counter()
-    graph = newsgraph.build([args.corpus]).graph
-    print(f"  {'build graph':<34} {time.perf_counter() - start:8.2f} s")
+    if (args.corpus / "graph.json").is_file():
+        graph = newsgraph.read_json(args.corpus / "graph.json")
+        print(f"  {'read graph.json':<34} {time.perf_counter() - start:8.2f} s")
+    else:
+        graph = newsgraph.build([args.corpus]).graph
+        print(f"  {'build graph':<34} {time.perf_counter() - start:8.2f} s")
     counts = newsgraph.count_kinds(graph)
     print(f"  nodes {counts['nodes']}, edges {counts['edges']}")
     with tempfile.TemporaryDirectory() as tmp:
@@ -73,8 +79,6 @@ def main() -> None:
     files = sorted(QUERIES.glob("*.rq"))
     if not files:
         sys.exit("no example queries in ontology/queries/")
-    from newsgraph.sparql import run_query
-
     print(f"  example queries, {args.runs} runs each: median / worst, rows")
     for file in files:
         text = file.read_text(encoding="utf-8")

@@ -87,8 +87,24 @@ def check_void(path: Path, graph: nx.MultiDiGraph) -> None:
     assert int(row["entities"].value) == graph.number_of_nodes()
 
 
+def check_html(path: Path, graph: nx.MultiDiGraph) -> None:
+    """The page carries every node and edge, its text unchanged, as JSON that cannot end the
+    script element holding it (tests/test_html.py opens such pages in a browser)."""
+    text = path.read_text(encoding="utf-8")
+    start = text.index('<script type="application/json" id="newsgraph-data">')
+    data = json.loads(text[text.index(">", start) + 1 : text.index("</script>", start)])
+    assert len(data["nodes"]) == graph.number_of_nodes()
+    assert len(data["edges"]) == graph.number_of_edges()
+    title = graph.nodes["article:https://example.com/a?a=1&b=2"]["title"]
+    assert " ".join(title.split()) in {n["t"] for n in data["nodes"]}
+    assert "<b>tags</b>" not in text
+
+
 # Descriptions of the data rather than the data: checked by a function of (path, graph).
-DESCRIPTIONS: dict[str, Callable[[Path, nx.MultiDiGraph], None]] = {"void": check_void}
+DESCRIPTIONS: dict[str, Callable[[Path, nx.MultiDiGraph], None]] = {
+    "void": check_void,
+    "html": check_html,
+}
 
 
 def test_every_format_has_a_round_trip() -> None:
@@ -153,7 +169,9 @@ def test_gexf_labels_are_readable(tmp_path: Path) -> None:
 
 
 def test_unknown_format_lists_the_valid_ones() -> None:
-    with pytest.raises(newsgraph.UnknownFormatError, match="choose from gexf, graphml, json, "):
+    with pytest.raises(
+        newsgraph.UnknownFormatError, match="choose from gexf, graphml, html, json, "
+    ):
         get_exporter("turtle-ish")
 
 

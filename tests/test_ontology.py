@@ -149,7 +149,9 @@ def test_every_class_is_used(export: rdflib.Graph) -> None:
     unused = {name for name, term in NG.terms.items() if name[0].isupper()} - {
         name for name, term in NG.terms.items() if term.value in classes
     }
-    assert unused == set()
+    # scores are written by `newsgraph central --rdf`, not by the graph exports; test_analysis.py
+    # checks their terms the same way
+    assert unused - {"CentralityScore"} == set()
 
 
 def test_context_file_is_the_jsonld_context() -> None:

@@ -20,6 +20,13 @@ __version__ = "0.1.0"
 # The public API is imported on first use (PEP 562), so that `import newsgraph` and
 # `newsgraph --help` do not pay for networkx, YAML and URL parsing until they are needed.
 _EXPORTS = {
+    "Analysis": "newsgraph.api",
+    "open": "newsgraph.api",
+    "Focus": "newsgraph.analysis.focus",
+    "focus_articles": "newsgraph.analysis.focus",
+    "load_foci": "newsgraph.analysis.focus",
+    "AnalysisError": "newsgraph.errors",
+    "FocusError": "newsgraph.errors",
     "build_graph": "newsgraph.graph",
     "count_kinds": "newsgraph.graph",
     "ExportError": "newsgraph.errors",
@@ -57,8 +64,12 @@ _EXPORTS = {
 }
 
 if TYPE_CHECKING:
+    from newsgraph.analysis.focus import Focus, focus_articles, load_foci
+    from newsgraph.api import Analysis, open
     from newsgraph.errors import (
+        AnalysisError,
         ExportError,
+        FocusError,
         InputError,
         NewsgraphError,
         QueryError,
@@ -97,10 +108,14 @@ def __dir__() -> list[str]:
 
 __all__ = [
     "EXPORTERS",
+    "Analysis",
+    "AnalysisError",
     "Article",
     "BuildResult",
     "ExportError",
     "FileResult",
+    "Focus",
+    "FocusError",
     "Image",
     "InputError",
     "NewsgraphError",
@@ -114,8 +129,11 @@ __all__ = [
     "build_graph",
     "canonical_url",
     "count_kinds",
+    "focus_articles",
     "load_articles",
     "load_file",
+    "load_foci",
+    "open",
     "open_store",
     "provider_key",
     "query",

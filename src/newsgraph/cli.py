@@ -350,3 +350,488 @@ def serve_command(data: tuple[Path, ...], host: str, port: int, timeout: float) 
         click.echo("stopped", err=True)
     finally:
         server.server_close()
+
+
+# -- analysis: foci, centrality, trends, communities -------------------------------------------
+
+
+def graph_option(func: F) -> F:
+    return click.option(
+        "--graph",
+        "graph_path",
+        metavar="PATH",
+        type=click.Path(path_type=Path),
+        default=Path("exports"),
+        show_default=True,
+        help="A finished build: an export folder (its graph.json) or a graph.json file.",
+    )(func)
+
+
+def foci_option(func: F) -> F:
+    return click.option(
+        "--foci",
+        "foci_path",
+        metavar="FILE",
+        type=click.Path(path_type=Path),
+        default=None,
+        help="Foci file (TOML) [default: ./foci.toml if there, else the foci shipped with "
+        "newsgraph].",
+    )(func)
+
+
+def selection_options(func: F) -> F:
+    day = click.DateTime(formats=["%Y-%m-%d"])
+    for option in reversed(
+        [
+            click.option("--focus", metavar="NAME", help="Count only the articles of this focus."),
+            click.option(
+                "--topic",
+                metavar="LABEL",
+                help="Count only the articles with this data topic (instead of --focus).",
+            ),
+            click.option(
+                "--since", type=day, metavar="DATE", help="Count only articles from this day on."
+            ),
+            click.option(
+                "--until", type=day, metavar="DATE", help="Count only articles up to this day."
+            ),
+        ]
+    ):
+        func = option(func)
+    return func
+
+
+def table_format_option(func: F) -> F:
+    from newsgraph.analysis.tables import TABLE_FORMATS
+
+    return click.option(
+        "--format",
+        "-f",
+        "fmt",
+        type=click.Choice(TABLE_FORMATS, case_sensitive=False),
+        default="table",
+        show_default=True,
+        help="table: aligned columns with a header; csv, json: every figure, full precision.",
+    )(func)
+
+
+def _echo(text: str) -> None:
+    click.echo(text, nl=False)
+
+
+def _open(graph_path: Path, foci_path: Path | None) -> Any:
+    from newsgraph.api import open as open_graph
+
+    return open_graph(graph_path, foci=foci_path)
+
+
+def _day(value: Any) -> Any:
+    return value.date() if value is not None else None
+
+
+@main.group("focus")
+def focus_group() -> None:
+    """Foci: topics you define as keyword queries over titles and excerpts.
+
+    Foci are read from --foci FILE, else ./foci.toml, else the set shipped with newsgraph
+    (newsgraph focus list shows where). Each is a [focus."NAME"] table with a query in SQLite
+    FTS5 syntax ("phrases", AND, OR, NOT, parentheses, prefix*) and optional topics, providers,
+    since and until filters.
+
+    Example: newsgraph focus show "facial recognition regulation" --graph exports/
+    """
+
+
+@focus_group.command("list")
+@foci_option
+@table_format_option
+def focus_list(foci_path: Path | None, fmt: str) -> None:
+    """List the foci: name, query, filters and description.
+
+    Example: newsgraph focus list --foci my-foci.toml
+    """
+    from newsgraph.analysis.focus import load_foci
+    from newsgraph.analysis.tables import format_foci
+
+    with _errors():
+        _echo(format_foci(load_foci(foci_path), fmt))
+
+
+@focus_group.command("show")
+@click.argument("name")
+@graph_option
+@foci_option
+@table_format_option
+def focus_show(name: str, graph_path: Path, foci_path: Path | None, fmt: str) -> None:
+    """List the articles matching the focus NAME: date, provider, title, newest first.
+
+    Articles known only from related lists (stubs) are marked.
+
+    Example: newsgraph focus show "facial recognition regulation" --format csv > fr.csv
+    """
+    from newsgraph.analysis.tables import format_focus_articles
+
+    with _errors():
+        _echo(format_focus_articles(_open(graph_path, foci_path).focus(name), fmt))
+
+
+def _kinds() -> list[str]:
+    from newsgraph.analysis import KINDS
+
+    return list(KINDS)
+
+
+def _measures() -> list[str]:
+    from newsgraph.analysis import MEASURES
+
+    return list(MEASURES)
+
+
+def _networks() -> list[str]:
+    from newsgraph.analysis import NETWORKS
+
+    return list(NETWORKS)
+
+
+def _windows() -> list[str]:
+    from newsgraph.analysis import WINDOWS
+
+    return list(WINDOWS)
+
+
+@main.command("central")
+@graph_option
+@foci_option
+@selection_options
+@click.option(
+    "--of",
+    type=click.Choice(_kinds()),
+    default="topics",
+    show_default=True,
+    help="What to rank (topics include the foci).",
+)
+@click.option(
+    "--measure",
+    "-m",
+    "measures",
+    multiple=True,
+    type=click.Choice(_measures(), case_sensitive=False),
+    help="Centrality measure; repeat to show several, the first ranks [default: pagerank].",
+)
+@click.option(
+    "--network",
+    type=click.Choice(_networks()),
+    default=None,
+    help="cooccurrence (topics), subgraph (a focus's articles, providers, topics) or links "
+    "(providers) [default: cooccurrence for topics and links for providers; subgraph with "
+    "--focus/--topic and for articles].",
+)
+@click.option(
+    "--top",
+    metavar="N",
+    type=click.IntRange(min=0),
+    default=10,
+    show_default=True,
+    help="Show the best N rows (0: all).",
+)
+@table_format_option
+@click.option(
+    "--rdf",
+    "rdf_path",
+    metavar="FILE",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Also write the scores as Turtle (ng:CentralityScore), to query next to the graph.",
+)
+def central_command(
+    graph_path: Path,
+    foci_path: Path | None,
+    focus: str | None,
+    topic: str | None,
+    since: Any,
+    until: Any,
+    of: str,
+    measures: tuple[str, ...],
+    network: str | None,
+    top: int,
+    fmt: str,
+    rdf_path: Path | None,
+) -> None:
+    """Rank topics, providers or articles by centrality, from a finished build.
+
+    Networks: cooccurrence (topics linked by shared articles, foci added as topics), subgraph
+    (the articles of a focus or topic with their providers, topics and related links) and links
+    (provider A -> B when an A article lists a B article). Measures: degree, weighted-degree,
+    pagerank, betweenness (sampled with a fixed seed above 1,000 nodes; the output says so),
+    closeness, eigenvector (only on connected networks). Each row has the label and the
+    figures that explain it (articles, providers, links).
+
+    Example: newsgraph central --focus "facial recognition regulation" --of providers -m pagerank
+    """
+    if focus and topic:
+        raise click.UsageError("give --focus or --topic, not both")
+    with _errors():
+        analysis = _open(graph_path, foci_path)
+        ranking = analysis.centrality(
+            of=of,
+            measure=[m.lower() for m in measures] or ["pagerank"],
+            focus=focus,
+            topic=topic,
+            network=network,
+            since=_day(since),
+            until=_day(until),
+            top=top or None,
+        )
+        from newsgraph.analysis.tables import format_ranking
+
+        _echo(format_ranking(ranking, fmt))
+        if fmt.lower() != "table":  # the table prints them; keep CSV and JSON output clean
+            for note in ranking.notes:
+                click.echo(note, err=True)
+        if rdf_path is not None:
+            analysis.write_rdf(ranking, rdf_path)
+            click.echo(
+                f"wrote {len(ranking) * len(ranking.measures)} scores to {rdf_path}", err=True
+            )
+
+
+@main.command("trend")
+@graph_option
+@foci_option
+@selection_options
+@click.option(
+    "--of",
+    type=click.Choice(_kinds()),
+    default="topics",
+    show_default=True,
+    help="What to rank in each window.",
+)
+@click.option(
+    "--measure",
+    "-m",
+    type=click.Choice(_measures(), case_sensitive=False),
+    default="pagerank",
+    show_default=True,
+    help="The centrality measure that ranks.",
+)
+@click.option(
+    "--window",
+    type=click.Choice(_windows()),
+    default="quarter",
+    show_default=True,
+    help="Time window, by publication date.",
+)
+@click.option(
+    "--network",
+    type=click.Choice(_networks()),
+    default=None,
+    help="The network, as for `newsgraph central` [default: as there].",
+)
+@click.option(
+    "--top",
+    metavar="N",
+    type=click.IntRange(min=1),
+    default=5,
+    show_default=True,
+    help="Follow the N best over the whole period.",
+)
+@table_format_option
+@click.option(
+    "--chart",
+    "chart",
+    metavar="FILE",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=Path("trend.png"),
+    show_default=True,
+    help="Where to draw the PNG line chart (needs matplotlib).",
+)
+@click.option("--no-chart", is_flag=True, help="Print the table or CSV only; draw no chart.")
+def trend_command(
+    graph_path: Path,
+    foci_path: Path | None,
+    focus: str | None,
+    topic: str | None,
+    since: Any,
+    until: Any,
+    of: str,
+    measure: str,
+    window: str,
+    network: str | None,
+    top: int,
+    fmt: str,
+    chart: Path,
+    no_chart: bool,
+) -> None:
+    """Rank the top topics or providers of a focus window by window, and chart the ranks.
+
+    The top N are the best by --measure over the whole period; in each month, quarter or year
+    the same network is counted from that window's articles and every node ranked again. Prints
+    the ranks (a column per window; CSV and JSON: a row per window and node) and draws a PNG
+    line chart with a title, labelled axes and a legend.
+
+    Example: newsgraph trend --focus "facial recognition regulation" --window year --chart fr.png
+    """
+    if focus and topic:
+        raise click.UsageError("give --focus or --topic, not both")
+    from newsgraph.analysis.tables import format_trend
+
+    with _errors():
+        result = _open(graph_path, foci_path).trend(
+            focus,
+            topic=topic,
+            of=of,
+            measure=measure.lower(),
+            window=window,
+            top=top,
+            network=network,
+            since=_day(since),
+            until=_day(until),
+        )
+        _echo(format_trend(result, fmt))
+        if not no_chart:
+            click.echo(f"wrote {result.plot(chart)}", err=True)
+
+
+@main.command("communities")
+@graph_option
+@foci_option
+@selection_options
+@click.option(
+    "--of",
+    type=click.Choice(["topics", "providers"]),
+    default="topics",
+    show_default=True,
+    help="Group topics (co-occurrence network) or providers (related links).",
+)
+@click.option(
+    "--resolution",
+    type=click.FloatRange(min=0, min_open=True),
+    default=1.0,
+    show_default=True,
+    help="Louvain resolution: above 1 gives more, smaller communities.",
+)
+@click.option(
+    "--seed",
+    type=int,
+    default=0,
+    show_default=True,
+    help="Random seed (fixed: results repeat).",
+)
+@table_format_option
+def communities_command(
+    graph_path: Path,
+    foci_path: Path | None,
+    focus: str | None,
+    topic: str | None,
+    since: Any,
+    until: Any,
+    of: str,
+    resolution: float,
+    seed: int,
+    fmt: str,
+) -> None:
+    """Find communities of topics or providers (NetworkX Louvain, fixed seed).
+
+    Each community is listed with its size, the articles it covers, its most central members
+    (PageRank) and its members.
+
+    Example: newsgraph communities --focus "facial recognition regulation" --of providers
+    """
+    if focus and topic:
+        raise click.UsageError("give --focus or --topic, not both")
+    from newsgraph.analysis.tables import format_communities
+
+    with _errors():
+        found = _open(graph_path, foci_path).communities(
+            focus,
+            topic=topic,
+            of=of,
+            since=_day(since),
+            until=_day(until),
+            resolution=resolution,
+            seed=seed,
+        )
+        _echo(format_communities(found, fmt))
+
+
+# -- interactive HTML views --------------------------------------------------------------------
+
+
+@main.command("viz")
+@click.option("--focus", metavar="NAME", help="Draw the articles of this focus (see --foci).")
+@foci_option
+@click.option(
+    "--around",
+    metavar="URL|TOPIC|DOMAIN",
+    help="Draw the neighbourhood of an article (its URL), a topic or a provider (its domain).",
+)
+@click.option(
+    "--depth",
+    type=click.IntRange(min=1),
+    default=1,
+    show_default=True,
+    help="How many links --around follows, in either direction.",
+)
+@click.option(
+    "--max-nodes",
+    type=click.IntRange(min=1),
+    default=1500,
+    show_default=True,
+    help="Keep at most this many nodes: the most central (for --around, the nearest first); "
+    "the page says how many were left out.",
+)
+@click.option(
+    "--size-by",
+    type=click.Choice(["degree", "pagerank"], case_sensitive=False),
+    default="degree",
+    show_default=True,
+    help="The centrality measure that sizes nodes and decides which are kept.",
+)
+@graph_option
+@click.option(
+    "--out",
+    "-o",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="The page to write [default: view.html next to the graph].",
+)
+def viz_command(
+    focus: str | None,
+    foci_path: Path | None,
+    around: str | None,
+    depth: int,
+    max_nodes: int,
+    size_by: str,
+    graph_path: Path,
+    out: Path | None,
+) -> None:
+    """Write an interactive HTML page of the graph, a focus or a neighbourhood.
+
+    Reads a finished build's graph.json (--graph; nothing is rebuilt). The page works offline
+    (everything inlined, no request made) and shows the data as text only. Nodes are coloured
+    and shaped by kind and sized by centrality; hover a node for its full text, click it for
+    details; filter by kind, topic, provider and dates; search by title. Without --focus or
+    --around it draws the whole graph, as `newsgraph build` does in graph.html.
+
+    Example: newsgraph viz --focus "facial recognition regulation" --out fr.html
+    """
+    if focus is not None and around is not None:
+        raise click.UsageError("give --focus or --around, not both")
+    if depth != 1 and around is None:
+        raise click.UsageError("--depth goes with --around")
+    from newsgraph.export.html import page_summary
+    from newsgraph.views import graph_file, run_viz
+
+    with _errors():
+        target = out or graph_file(graph_path).with_name("view.html")
+        view = run_viz(
+            graph_path,
+            target,
+            focus=focus,
+            foci=foci_path,
+            around=around,
+            depth=depth,
+            max_nodes=max_nodes,
+            size_by=size_by.lower(),
+        )
+    click.echo(f"wrote {target}: {page_summary(view)}")

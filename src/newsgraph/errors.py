@@ -14,6 +14,7 @@ __all__ = [
     "NewsgraphError",
     "QueryError",
     "UnknownFormatError",
+    "ViewError",
 ]
 
 
@@ -45,3 +46,8 @@ class FocusError(NewsgraphError):
 class AnalysisError(NewsgraphError):
     """Raised when an analysis cannot be run as asked: an unknown measure or topic, a measure that
     is not defined on the network (the message says why and what to use instead)."""
+
+
+class ViewError(NewsgraphError):
+    """Raised when an HTML view cannot be selected as asked: ``--around`` names nothing in the
+    graph, a focus matches no article, an unknown measure, focus and around both given."""

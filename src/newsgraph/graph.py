@@ -16,14 +16,15 @@ import os
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime, timezone
-from typing import Any, Final
-
-import networkx as nx
+from typing import TYPE_CHECKING, Any, Final
 
 from newsgraph import __version__
 from newsgraph.identify import Identity, article_keys, identity, provider_key, topic_key
 from newsgraph.model import Article, Image
 from newsgraph.vocab import DEFAULT_BASE_IRI
+
+if TYPE_CHECKING:  # imported where a graph is built, so that importing the kinds stays light
+    import networkx as nx
 
 __all__ = [
     "ARTICLE",
@@ -262,6 +263,8 @@ def build_graph(
             )
             edge["rank"] = min(edge["rank"], mention.rank)
             edge["sources"].append({"file": mention.source, "rank": mention.rank})
+
+    import networkx as nx
 
     graph = nx.MultiDiGraph()
     when = built_at or build_time()

@@ -165,8 +165,8 @@ def run_build(
         >>> out = tempfile.mkdtemp()
         >>> result = run_build(["seeds/"], out)
         >>> sorted(p.name for p in result.outputs.values())  # doctest: +NORMALIZE_WHITESPACE
-        ['graph.gexf', 'graph.graphml', 'graph.json', 'graph.jsonld', 'graph.nt', 'graph.ttl',
-         'graph.void.ttl', 'report.json']
+        ['graph.gexf', 'graph.graphml', 'graph.html', 'graph.json', 'graph.jsonld', 'graph.nt',
+         'graph.ttl', 'graph.void.ttl', 'report.json']
     """
     names = [get_exporter(f).name for f in formats] if formats is not None else None
     result = build(

@@ -82,6 +82,7 @@ NG = Namespace(
     isCached position
     sources alternatives extra
     newsgraphVersion baseIri merges sha256 sourceFile
+    CentralityScore scoreOf measure network selection score scoreRank scoreMethod
     """,
 )
 SCHEMA = Namespace(
@@ -121,7 +122,7 @@ OWL = Namespace(
 )
 XSD = Namespace(
     "http://www.w3.org/2001/XMLSchema#",
-    "string integer boolean dateTime anyURI positiveInteger nonNegativeInteger",
+    "string integer boolean dateTime anyURI positiveInteger nonNegativeInteger double",
 )
 
 PREFIXES: dict[str, str] = {

@@ -114,6 +114,12 @@ EXPORTERS: dict[str, Exporter] = {
             "GEXF 1.2 for Gephi; lists and date-times flattened to strings",
             "newsgraph.export.gexf:write_gexf",
         ),
+        Exporter(
+            "html",
+            "graph.html",
+            "an interactive page (vis-network, inlined: works offline) of the most central nodes",
+            "newsgraph.export.html:write_html",
+        ),
     ]
 }
 

@@ -30,7 +30,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
-import networkx as nx
 from pyoxigraph import Literal, NamedNode, RdfFormat, Triple, parse, serialize
 
 from newsgraph.errors import ExportError
@@ -58,6 +57,7 @@ from newsgraph.vocab import (
 )
 
 if TYPE_CHECKING:
+    import networkx as nx
     import rdflib
 
 __all__ = [
@@ -509,6 +509,8 @@ def _graph_from(by_subject: dict[str, list[tuple[str, Any]]]) -> nx.MultiDiGraph
         if kind == ARTICLE:
             restore_datetimes(attrs)
         nodes[node_id] = (kind, attrs)
+
+    import networkx as nx
 
     graph = nx.MultiDiGraph()
     graph.graph.update(_graph_attrs(dataset, by_subject))

@@ -244,6 +244,13 @@ def test_page_is_the_same_every_time(tmp_path: Path) -> None:
     assert (tmp_path / "a.html").read_bytes() == (tmp_path / "b.html").read_bytes()
 
 
+def test_empty_and_one_node_graphs_have_pages() -> None:
+    assert "0 nodes" in render_page(select_view(nx.MultiDiGraph()))
+    graph = nx.MultiDiGraph()
+    graph.add_node("topic:x", kind="topic", label="X")
+    assert page_data(select_view(graph))["nodes"][0]["t"] == "X"
+
+
 def test_write_failure_is_an_export_error(tmp_path: Path) -> None:
     with pytest.raises(newsgraph.ExportError, match="cannot write the page"):
         write_page(select_view(seed_graph()), tmp_path / "no" / "such" / "folder.html")
@@ -305,8 +312,13 @@ def test_cap_keeps_the_most_central_and_says_what_is_left_out() -> None:
     )
     text = header_lines(view)["left_out"]
     assert f"left out: {view.left_out_nodes:,} nodes" in text
-    assert "--focus NAME" in text and "--around URL|TOPIC|DOMAIN" in text
-    assert f"--max-nodes to {graph.number_of_nodes():,}" in text
+    assert (
+        "newsgraph viz --focus NAME" in text and "newsgraph viz --around URL|TOPIC|DOMAIN" in text
+    )
+    assert f"--max-nodes {graph.number_of_nodes()}." in text
+    page = render_page(view)
+    assert f"<code>--max-nodes {graph.number_of_nodes()}</code>" in page
+    assert "<code>newsgraph viz --around URL|TOPIC|DOMAIN</code>" in page
     assert header_lines(select_view(graph))["left_out"] == "Nothing left out."
 
 

@@ -61,6 +61,11 @@ _EXPORTS = {
     "write_results": "newsgraph.sparql",
     "ValidationReport": "newsgraph.validate",
     "validate_export": "newsgraph.validate",
+    "View": "newsgraph.views",
+    "ViewError": "newsgraph.errors",
+    "run_viz": "newsgraph.views",
+    "select_view": "newsgraph.views",
+    "write_view": "newsgraph.export.html",
 }
 
 if TYPE_CHECKING:
@@ -74,6 +79,7 @@ if TYPE_CHECKING:
         NewsgraphError,
         QueryError,
         UnknownFormatError,
+        ViewError,
     )
     from newsgraph.export import (
         EXPORTERS,
@@ -83,6 +89,7 @@ if TYPE_CHECKING:
         write_graphml,
         write_json,
     )
+    from newsgraph.export.html import write_view
     from newsgraph.export.rdf import read_rdf, to_rdflib
     from newsgraph.graph import build_graph, count_kinds
     from newsgraph.identify import canonical_url, provider_key, topic_key
@@ -91,6 +98,7 @@ if TYPE_CHECKING:
     from newsgraph.pipeline import BuildResult, build, run_build
     from newsgraph.sparql import open_store, query, run_query, write_results
     from newsgraph.validate import ValidationReport, validate_export
+    from newsgraph.views import View, run_viz, select_view
 
 
 def __getattr__(name: str) -> Any:
@@ -124,6 +132,8 @@ __all__ = [
     "QueryError",
     "UnknownFormatError",
     "ValidationReport",
+    "View",
+    "ViewError",
     "__version__",
     "build",
     "build_graph",
@@ -141,6 +151,8 @@ __all__ = [
     "read_rdf",
     "run_build",
     "run_query",
+    "run_viz",
+    "select_view",
     "to_rdflib",
     "topic_key",
     "validate_export",
@@ -149,4 +161,5 @@ __all__ = [
     "write_graphml",
     "write_json",
     "write_results",
+    "write_view",
 ]

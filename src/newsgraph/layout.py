@@ -6,21 +6,25 @@ nodes takes minutes to settle). The algorithm is Fruchterman-Reingold (edges pul
 push apart by 1/d, the step bounded by a cooling temperature), made fast enough for thousands of
 nodes with NumPy and SciPy:
 
-- near nodes (closer than :data:`CUTOFF` ideal edge lengths, found with a k-d tree) push each
-  other exactly; the push of the far ones is taken from the 2-D shell theorem, as if the nodes
-  of the component were spread evenly around its centre: a node at distance r from the centre
-  is pushed outwards by the number of nodes closer to the centre, divided by r. This keeps
-  the overall spread of exact Fruchterman-Reingold at O(n log n) a step;
-- each connected component is laid out on its own and the components are then packed in rows,
-  the largest first, so that isolated nodes do not fly off to the edges of the page.
+- a node pushes harder the more links it has (m_i m_j / d with m = degree + 1, as in
+  ForceAtlas2), so that a hub keeps room around it for its many neighbours;
+- each node is pushed exactly by its :data:`NEIGHBOURS` nearest nodes closer than
+  :data:`CUTOFF` (found with SciPy's k-d tree, every few steps) and by the nodes it links to;
+  the push of the rest is taken from the 2-D shell theorem, as if the nodes of the component
+  were spread evenly around its centre: a node at distance r from the centre is pushed
+  outwards by the number of nodes closer to the centre, divided by r. A step costs
+  O(n log n) instead of O(n^2);
+- each connected component is laid out on its own, and the others are packed in rows beside or
+  below the largest, so that isolated nodes do not fly off to the edges of the page.
 
 NetworkX's ``spring_layout`` and ``forceatlas2_layout`` took 19 s and 22 s for 1,500 nodes on
-the benchmark machine (and 100 s and 230 s for 5,000); this one takes about a second and a half
-and six seconds. The random start has a fixed seed: the same graph gets the same positions.
+the benchmark machine (and 100 s and 230 s for 5,000); this one takes about 2 s and 5 s
+(``bench/html.py``). The random start has a fixed seed: the same graph gets the same positions.
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Hashable, Iterable, Sequence
 from typing import TYPE_CHECKING, Final
 
@@ -31,14 +35,16 @@ if TYPE_CHECKING:
     Array = npt.NDArray[np.float64]
     Index = npt.NDArray[np.intp]
 
-__all__ = ["CUTOFF", "force_layout"]
+__all__ = ["CUTOFF", "NEIGHBOURS", "force_layout", "median_spacing"]
 
 CUTOFF: Final = 3.0
-"""Nodes closer than this (in ideal edge lengths) push each other exactly..."""
+"""Each node is pushed by the nodes closer than this (in ideal edge lengths), ..."""
 NEIGHBOURS: Final = 24
 """... up to this many nearest ones, so that a step costs O(n log n) however dense the graph."""
 
 _GAP: Final = 3.0  # between packed components
+ASPECT: Final = 1.5
+"""The width / height the packed components aim for: a screen's, roughly."""
 _REUSE: Final = 4  # steps between searches for near nodes (they change slowly)
 
 
@@ -99,26 +105,61 @@ def force_layout(
     return {node: (float(pos[i, 0]), float(pos[i, 1])) for node, i in index.items()}
 
 
-def _components(count: int, links: Index) -> tuple[Index, Index]:
-    """Each node's connected component (numbered from 0) and the size of each component."""
-    import numpy as np
-    from scipy.sparse import coo_matrix
-    from scipy.sparse.csgraph import connected_components
+def median_spacing(points: Array) -> float:
+    """The median distance from a point to the nearest other point (0 for fewer than two).
 
-    matrix = coo_matrix((np.ones(len(links)), (links[:, 0], links[:, 1])), shape=(count, count))
-    _, component = connected_components(matrix, directed=False)
-    component = component.astype(np.intp)
+    Example:
+        >>> import numpy as np
+        >>> median_spacing(np.array([[0.0, 0.0], [3.0, 4.0], [3.0, 5.0]]))
+        1.0
+    """
+    import numpy as np
+
+    if len(points) < 2:
+        return 0.0
+    distance, _ = _nearest(points, 2)
+    return float(np.median(distance[:, 1]))
+
+
+def _components(count: int, links: Index) -> tuple[Index, Index]:
+    """Each node's connected component (numbered from 0 in node order) and each one's size."""
+    import numpy as np
+
+    parent = list(range(count))
+
+    def root(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    for i, j in links.tolist():
+        a, b = root(i), root(j)
+        if a != b:
+            parent[max(a, b)] = min(a, b)
+    roots = [root(i) for i in range(count)]
+    number = {r: n for n, r in enumerate(dict.fromkeys(roots))}
+    component: Index = np.array([number[r] for r in roots], dtype=np.intp)
     return component, np.bincount(component).astype(np.intp)
+
+
+def _nearest(points: Array, k: int, bound: float = math.inf) -> tuple[Array, Index]:
+    """Each point's k nearest points (itself first) and their distances, ``inf`` where fewer are
+    within ``bound`` (SciPy's k-d tree)."""
+    from scipy.spatial import cKDTree
+
+    count = len(points)
+    distance, nearest = cKDTree(points).query(points, k=k, distance_upper_bound=bound)
+    return distance.reshape(count, k), nearest.reshape(count, k)
 
 
 def _near_pairs(pos: Array, component: Index) -> Index:
     """Each node's NEIGHBOURS nearest nodes of its component within CUTOFF, as (node, other)."""
     import numpy as np
-    from scipy.spatial import cKDTree
 
     count = len(pos)
     k = min(NEIGHBOURS + 1, count)
-    distance, nearest = cKDTree(pos).query(pos, k=k, distance_upper_bound=CUTOFF)
+    distance, nearest = _nearest(pos, k, CUTOFF)
     row = np.repeat(np.arange(count), k - 1)
     other = nearest[:, 1:].ravel()  # the first is the node itself
     keep = np.isfinite(distance[:, 1:].ravel())
@@ -199,8 +240,25 @@ def _spread(pos: Array, first: Index, second: Index, factor: Array) -> Array:
     return moves
 
 
+def _shelves(
+    order: list[int], extent: Array, width: float
+) -> tuple[dict[int, tuple[float, float]], float, float]:
+    """Boxes in rows no wider than ``width`` (unless one box is): offsets, width, height."""
+    offsets = {}
+    x = y = row = used = 0.0
+    for c in order:
+        if x > 0 and x + extent[c, 0] > width:
+            x, y, row = 0.0, y + row + _GAP, 0.0
+        offsets[c] = (x, y)
+        x += extent[c, 0] + _GAP
+        used = max(used, x - _GAP)
+        row = max(row, float(extent[c, 1]))
+    return offsets, used, y + row
+
+
 def _pack(pos: Array, component: Index, sizes: Index) -> Array:
-    """Components side by side in rows, the largest first (ties: the first node's order)."""
+    """The largest component, and the others in rows beside or below it, whichever makes the
+    drawing closer to the shape of a screen (:data:`ASPECT`)."""
     import numpy as np
 
     count = len(sizes)
@@ -209,14 +267,27 @@ def _pack(pos: Array, component: Index, sizes: Index) -> Array:
     np.minimum.at(low, component, pos)
     np.maximum.at(high, component, pos)
     extent = high - low
-    width = max(float(extent[:, 0].max()), float(np.sqrt(((extent + _GAP).prod(axis=1)).sum())))
-    shift = np.zeros((count, 2))
-    x = y = row = 0.0
-    for c in sorted(range(count), key=lambda c: -int(sizes[c])):  # stable: component order
-        if x > 0 and x + extent[c, 0] > width:
-            x, y, row = 0.0, y + row + _GAP, 0.0
-        shift[c] = (x - low[c, 0], y - low[c, 1])
-        x += extent[c, 0] + _GAP
-        row = max(row, float(extent[c, 1]))
+    order = sorted(range(count), key=lambda c: -int(sizes[c]))  # stable: component order
+    main, others = order[0], order[1:]
+    main_width, main_height = float(extent[main, 0]), float(extent[main, 1])
+    placements = {main: (0.0, 0.0)}
+    if others:
+        area = float(((extent[others] + _GAP).prod(axis=1)).sum())
+        widest = float(extent[others, 0].max())
+        beside, beside_width, beside_height = _shelves(
+            others, extent, max(widest, area / max(main_height, 1.0))
+        )
+        below, below_width, below_height = _shelves(others, extent, max(widest, main_width))
+
+        def misfit(width: float, height: float) -> float:
+            return abs(math.log(max(width, 1e-9) / max(height, 1e-9) / ASPECT))
+
+        if misfit(main_width + _GAP + beside_width, max(main_height, beside_height)) <= misfit(
+            max(main_width, below_width), main_height + _GAP + below_height
+        ):
+            placements |= {c: (x + main_width + _GAP, y) for c, (x, y) in beside.items()}
+        else:
+            placements |= {c: (x, y + main_height + _GAP) for c, (x, y) in below.items()}
+    shift = np.array([placements[c] for c in range(count)]) - low
     packed: Array = pos + shift[component]
     return packed

@@ -176,7 +176,7 @@ def run_build(
     out.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=".newsgraph-build-", dir=out))
     try:
-        written = write_exports(result.graph, staging, names)
+        written = write_exports(result.graph, staging, names, jobs=jobs)
         result.report["outputs"] = {name: path.name for name, path in written.items()}
         _write_json(result.report, staging / REPORT_FILENAME)
         written["report"] = staging / REPORT_FILENAME

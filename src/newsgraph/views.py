@@ -33,6 +33,7 @@ __all__ = [
     "centrality",
     "find_node",
     "graph_file",
+    "label_of",
     "run_viz",
     "select_view",
 ]

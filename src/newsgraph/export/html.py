@@ -53,8 +53,13 @@ if TYPE_CHECKING:
 __all__ = [
     "EDGE_STYLES",
     "NODE_STYLES",
+    "VIS_NETWORK_VERSION",
+    "header_lines",
+    "page_data",
+    "page_summary",
     "render_page",
     "script_json",
+    "web_link",
     "write_html",
     "write_view",
 ]
@@ -80,10 +85,13 @@ EDGE_STYLES: Final[dict[str, dict[str, Any]]] = {
 than 10,000 edges, where dashes would make every redraw take a second), related_to arrows."""
 
 _PIXELS_BETWEEN_NEIGHBOURS: Final = 80.0  # the median distance to the nearest node, on the page
+_SMALL_PAGE: Final = (800.0, 520.0)  # the least width and height a layout is spread over, pixels
 _MAX_DASHED_EDGES: Final = 10_000  # above this, has_topic edges are drawn solid
 _LABEL_LENGTH: Final = 32
 _EXCERPT_LENGTH: Final = 320
 _MAX_NAMES: Final = 12
+# The commands the header suggests (its own text, never data), set as code.
+_COMMAND: Final = re.compile(r"(?:newsgraph viz )?--[a-z-]+ (?:[A-Z|]+|\d+)")
 _SCRIPT_ESCAPES: Final = {
     "<": "\\u003c",
     ">": "\\u003e",
@@ -177,8 +185,8 @@ def header_lines(view: View) -> dict[str, str]:
             f"--max-nodes {view.max_nodes:,}); left out: {_plural(view.left_out_nodes, 'node')} "
             f"({_by_kind(view.left_out, NODE_KINDS)}) and "
             f"{_plural(view.selected_edges - edges, 'edge')}. To see them, draw a part of the "
-            "graph: newsgraph viz --focus NAME, or --around URL|TOPIC|DOMAIN; or raise "
-            f"--max-nodes to {view.selected_nodes:,}."
+            "graph with newsgraph viz --focus NAME or newsgraph viz --around URL|TOPIC|DOMAIN, "
+            f"or all of it with --max-nodes {view.selected_nodes}."
         )
     else:
         left_out = "Nothing left out."
@@ -186,18 +194,19 @@ def header_lines(view: View) -> dict[str, str]:
 
 
 def _positions(view: View) -> dict[str, tuple[float, float]]:
-    from newsgraph.layout import force_layout
+    import numpy as np
+
+    from newsgraph.layout import force_layout, median_spacing
 
     nodes = sorted(view.graph)
     raw = force_layout(nodes, ((u, v) for u, v in view.graph.edges()))
     if len(raw) < 2:
         return dict.fromkeys(nodes, (0.0, 0.0))
-    import numpy as np
-    from scipy.spatial import cKDTree
-
     points = np.array([raw[n] for n in nodes])
-    nearest, _ = cKDTree(points).query(points, k=2)
-    scale = _PIXELS_BETWEEN_NEIGHBOURS / max(float(np.median(nearest[:, 1])), 1e-6)
+    scale = _PIXELS_BETWEEN_NEIGHBOURS / max(median_spacing(points), 1e-6)
+    # A small graph spreads over the page instead (vis-network does not zoom in past 1:1)
+    width, height = np.ptp(points, axis=0)
+    scale = max(scale, min(_SMALL_PAGE[0] / max(width, 1e-6), _SMALL_PAGE[1] / max(height, 1e-6)))
     return {n: (round(raw[n][0] * scale, 1), round(raw[n][1] * scale, 1)) for n in nodes}
 
 
@@ -241,7 +250,7 @@ def page_data(view: View) -> dict[str, Any]:
             "x": x,
             "y": y,
             "s": round(size, 1),
-            "f": round(max(style.get("font", 12), 10 + size * 0.5), 1),
+            "f": round(max(style.get("font", 12), 10 + size * 0.35), 1),
             "l": _short(text),
             "t": text,
         }
@@ -371,7 +380,7 @@ def render_page(view: View) -> str:
         "title": html.escape(text["heading"]),
         "heading": html.escape(text["heading"]),
         "summary": html.escape(text["summary"]),
-        "left_out": html.escape(text["left_out"]),
+        "left_out": _COMMAND.sub(r"<code>\g<0></code>", html.escape(text["left_out"])),
         "left_out_class": "left-out" if view.left_out_nodes else "left-out none",
         "vis_css": vis_css,
         "page_css": page_css,

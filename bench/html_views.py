@@ -1,7 +1,7 @@
 """HTML view figures: the time to write pages of 500, 1,500 and 5,000 nodes, their size, and how
 soon headless Chromium has them drawn, stable and answering.
 
-    python bench/html.py CORPUS_OR_EXPORT [--sizes 500 1500 5000] [--size-by degree]
+    python bench/html_views.py CORPUS_OR_EXPORT [--sizes 500 1500 5000] [--size-by degree]
                          [--chromium /usr/bin/chromium]
 
 Builds the graph of CORPUS (e.g. a synthetic corpus from bench/generate.py), or reads it from an

@@ -43,7 +43,7 @@ def jobs_option(func: F) -> F:
         "-j",
         type=click.IntRange(min=1),
         default=None,
-        help="Worker processes for loading [default: one per core].",
+        help="Worker processes for loading and for writing the formats [default: one per core].",
     )(func)
 
 

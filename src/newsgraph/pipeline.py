@@ -155,6 +155,7 @@ def run_build(
 
     Args:
         out_dir: The folder to write into (created when missing).
+        jobs: Also the number of workers that write the formats side by side.
         formats: Export format names from ``EXPORTERS`` (default: all).
 
     Returns:

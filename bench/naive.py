@@ -12,6 +12,7 @@ Prints the wall time of each stage.
 
 from __future__ import annotations
 
+import os
 import sys
 import time
 from pathlib import Path
@@ -32,7 +33,7 @@ def stage(name: str, start: float) -> float:
 
 
 def main() -> None:
-    corpus, out = Path(sys.argv[1]), Path(sys.argv[2])
+    corpus, out = Path(sys.argv[1]), Path(sys.argv[2]).resolve()
     out.mkdir(parents=True, exist_ok=True)
     begin = start = time.perf_counter()
     posts = [frontmatter.load(str(path)) for path in sorted(corpus.rglob("*.md"))]
@@ -82,7 +83,8 @@ def main() -> None:
 
     net = Network(directed=True)
     net.from_nx(nx.DiGraph(graph))
-    net.write_html(str(out / "graph.html"))
+    os.chdir(out)  # pyvis writes its lib/ folder of scripts into the working folder
+    net.write_html("graph.html")
     stage("pyvis from_nx + html", start)
     print(f"  {'total':<28} {time.perf_counter() - begin:8.2f} s")
 

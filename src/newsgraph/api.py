@@ -13,19 +13,19 @@ One object holds the graph's index and the foci, and answers the questions of
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, overload
+from typing import TYPE_CHECKING, Any
 
 from newsgraph.analysis.focus import Focus, focus_numbers, get_focus, load_foci
 from newsgraph.analysis.index import GraphIndex
+from newsgraph.analysis.tables import Rows
 from newsgraph.errors import AnalysisError
 
 if TYPE_CHECKING:
     import networkx as nx
-    import pandas as pd
 
     from newsgraph.analysis.centrality import Ranking
     from newsgraph.analysis.communities import Communities
@@ -75,26 +75,14 @@ class ArticleRow:
 
 
 @dataclass(frozen=True)
-class FocusArticles(Sequence[ArticleRow]):
+class FocusArticles(Rows[ArticleRow]):
     """The articles matching a focus, newest first (undated last)."""
 
     focus: Focus
     rows: tuple[ArticleRow, ...]
 
-    @overload
-    def __getitem__(self, item: int) -> ArticleRow: ...
-
-    @overload
-    def __getitem__(self, item: slice) -> Sequence[ArticleRow]: ...
-
-    def __getitem__(self, item: int | slice) -> ArticleRow | Sequence[ArticleRow]:
-        return self.rows[item]
-
-    def __len__(self) -> int:
-        return len(self.rows)
-
-    def __iter__(self) -> Iterator[ArticleRow]:
-        return iter(self.rows)
+    def _rows(self) -> tuple[ArticleRow, ...]:
+        return self.rows
 
     @property
     def ids(self) -> list[str]:
@@ -104,16 +92,6 @@ class FocusArticles(Sequence[ArticleRow]):
     def records(self) -> list[dict[str, Any]]:
         """The rows as dicts."""
         return [row.as_dict() for row in self.rows]
-
-    def to_pandas(self) -> pd.DataFrame:
-        """The rows as a ``pandas.DataFrame`` (needs pandas)."""
-        try:
-            import pandas as pd
-        except ImportError:
-            raise AnalysisError(
-                "to_pandas needs pandas: pip install pandas (or use .records())"
-            ) from None
-        return pd.DataFrame.from_records(self.records())
 
 
 class Analysis:

@@ -21,18 +21,19 @@ The measures (:data:`newsgraph.analysis.MEASURES`) are NetworkX's, with these ch
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Final, overload
+from typing import TYPE_CHECKING, Any, Final
 
 import networkx as nx
 
 from newsgraph.analysis import KINDS, MEASURES
 from newsgraph.analysis.networks import Network
+from newsgraph.analysis.tables import Rows
 from newsgraph.errors import AnalysisError
 
 if TYPE_CHECKING:
-    import pandas as pd
+    pass
 
 __all__ = [
     "BETWEENNESS_SAMPLES",
@@ -96,7 +97,7 @@ class Row:
 
 
 @dataclass(frozen=True)
-class Ranking(Sequence[Row]):
+class Ranking(Rows[Row]):
     """The rows of a centrality ranking, best first, and what they were computed on.
 
     A sequence of :class:`Row`; :meth:`records` gives plain dicts, :meth:`to_pandas` a
@@ -124,20 +125,8 @@ class Ranking(Sequence[Row]):
     total: int
     notes: tuple[str, ...] = field(default=())
 
-    @overload
-    def __getitem__(self, item: int) -> Row: ...
-
-    @overload
-    def __getitem__(self, item: slice) -> Sequence[Row]: ...
-
-    def __getitem__(self, item: int | slice) -> Row | Sequence[Row]:
-        return self.rows[item]
-
-    def __len__(self) -> int:
-        return len(self.rows)
-
-    def __iter__(self) -> Iterator[Row]:
-        return iter(self.rows)
+    def _rows(self) -> tuple[Row, ...]:
+        return self.rows
 
     def labels(self) -> list[str]:
         """The labels, best first."""
@@ -146,16 +135,6 @@ class Ranking(Sequence[Row]):
     def records(self) -> list[dict[str, Any]]:
         """The rows as flat dicts (see :meth:`Row.as_dict`)."""
         return [row.as_dict() for row in self.rows]
-
-    def to_pandas(self) -> pd.DataFrame:
-        """The rows as a ``pandas.DataFrame``, one column per field (needs pandas)."""
-        try:
-            import pandas as pd
-        except ImportError:
-            raise AnalysisError(
-                "to_pandas needs pandas: pip install pandas (or use .records())"
-            ) from None
-        return pd.DataFrame.from_records(self.records())
 
     def header(self) -> str:
         """One line saying what was ranked on what, for the top of a report."""

@@ -9,9 +9,9 @@ central first (PageRank over the whole network), and how many articles it covers
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, overload
+from typing import TYPE_CHECKING, Any
 
 import networkx as nx
 
@@ -19,10 +19,11 @@ from newsgraph.analysis.centrality import SEED, scores
 from newsgraph.analysis.focus import Focus, focus_numbers
 from newsgraph.analysis.index import GraphIndex
 from newsgraph.analysis.networks import Network, Selection, build_network
+from newsgraph.analysis.tables import Rows
 from newsgraph.errors import AnalysisError
 
 if TYPE_CHECKING:
-    import pandas as pd
+    pass
 
 __all__ = ["Communities", "Community", "find_communities"]
 
@@ -56,7 +57,7 @@ class Community:
 
 
 @dataclass(frozen=True)
-class Communities(Sequence[Community]):
+class Communities(Rows[Community]):
     """The communities of a network, largest first.
 
     Attributes:
@@ -76,20 +77,8 @@ class Communities(Sequence[Community]):
     resolution: float
     seed: int
 
-    @overload
-    def __getitem__(self, item: int) -> Community: ...
-
-    @overload
-    def __getitem__(self, item: slice) -> Sequence[Community]: ...
-
-    def __getitem__(self, item: int | slice) -> Community | Sequence[Community]:
-        return self.communities[item]
-
-    def __len__(self) -> int:
-        return len(self.communities)
-
-    def __iter__(self) -> Iterator[Community]:
-        return iter(self.communities)
+    def _rows(self) -> tuple[Community, ...]:
+        return self.communities
 
     def records(self) -> list[dict[str, Any]]:
         """One row per member: community, its size and articles, member rank, label, node."""
@@ -105,16 +94,6 @@ class Communities(Sequence[Community]):
             for c in self.communities
             for position, (label, node) in enumerate(zip(c.labels, c.nodes, strict=True), 1)
         ]
-
-    def to_pandas(self) -> pd.DataFrame:
-        """:meth:`records` as a ``pandas.DataFrame`` (needs pandas)."""
-        try:
-            import pandas as pd
-        except ImportError:
-            raise AnalysisError(
-                "to_pandas needs pandas: pip install pandas (or use .records())"
-            ) from None
-        return pd.DataFrame.from_records(self.records())
 
 
 def _undirected(network: Network) -> nx.Graph:

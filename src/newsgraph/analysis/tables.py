@@ -10,12 +10,14 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING, Any, Final
+from collections.abc import Iterator, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, Final, TypeVar, overload
 
 from newsgraph.errors import AnalysisError
 
 if TYPE_CHECKING:
+    import pandas as pd
+
     from newsgraph.analysis.centrality import Ranking
     from newsgraph.analysis.communities import Communities
     from newsgraph.analysis.focus import Focus
@@ -24,6 +26,8 @@ if TYPE_CHECKING:
 
 __all__ = [
     "TABLE_FORMATS",
+    "Records",
+    "Rows",
     "format_communities",
     "format_foci",
     "format_focus_articles",
@@ -33,6 +37,48 @@ __all__ = [
 ]
 
 TABLE_FORMATS: Final = ("table", "csv", "json")
+
+R = TypeVar("R")
+
+
+class Records:
+    """A result that gives its rows as flat dicts, and so as a ``pandas.DataFrame`` too."""
+
+    def records(self) -> list[dict[str, Any]]:
+        """The rows as flat dicts."""
+        raise NotImplementedError
+
+    def to_pandas(self) -> pd.DataFrame:
+        """:meth:`records` as a ``pandas.DataFrame`` (needs pandas)."""
+        try:
+            import pandas as pd
+        except ImportError:
+            raise AnalysisError(
+                "to_pandas needs pandas: pip install pandas (or use .records())"
+            ) from None
+        return pd.DataFrame.from_records(self.records())
+
+
+class Rows(Sequence[R], Records):
+    """A result that is a sequence of rows (those :meth:`_rows` returns)."""
+
+    def _rows(self) -> tuple[R, ...]:
+        raise NotImplementedError
+
+    @overload
+    def __getitem__(self, item: int) -> R: ...
+
+    @overload
+    def __getitem__(self, item: slice) -> Sequence[R]: ...
+
+    def __getitem__(self, item: int | slice) -> R | Sequence[R]:
+        return self._rows()[item]
+
+    def __len__(self) -> int:
+        return len(self._rows())
+
+    def __iter__(self) -> Iterator[R]:
+        return iter(self._rows())
 
 
 def _cell(value: Any) -> str:

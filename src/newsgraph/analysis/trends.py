@@ -24,10 +24,11 @@ from newsgraph.analysis.centrality import measure_name, rank
 from newsgraph.analysis.focus import Focus
 from newsgraph.analysis.index import GraphIndex
 from newsgraph.analysis.networks import Selection, build_network, default_network
+from newsgraph.analysis.tables import Records
 from newsgraph.errors import AnalysisError
 
 if TYPE_CHECKING:
-    import pandas as pd
+    pass
 
 __all__ = ["Series", "Trend", "trend", "window_end", "window_of", "window_start"]
 
@@ -84,7 +85,7 @@ class Series:
 
 
 @dataclass(frozen=True)
-class Trend:
+class Trend(Records):
     """Ranks per window of the top nodes: a table, CSV rows, a chart.
 
     Attributes:
@@ -135,16 +136,6 @@ class Trend:
             }
             for s in self.series
         ]
-
-    def to_pandas(self) -> pd.DataFrame:
-        """:meth:`records` as a ``pandas.DataFrame`` (needs pandas)."""
-        try:
-            import pandas as pd
-        except ImportError:
-            raise AnalysisError(
-                "to_pandas needs pandas: pip install pandas (or use .records())"
-            ) from None
-        return pd.DataFrame.from_records(self.records())
 
     def title(self) -> str:
         """The chart's title."""

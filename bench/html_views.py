@@ -36,19 +36,10 @@ HERE = Path(__file__).resolve().parent
 sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != HERE]
 
 import newsgraph  # noqa: E402
+from newsgraph.browser import CHROMIUM, launch_chromium  # noqa: E402
 from newsgraph.export.html import write_view  # noqa: E402
 from newsgraph.layout import force_layout  # noqa: E402
 from newsgraph.views import select_view  # noqa: E402
-
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 
 ROUND_TRIP = """() => new Promise(done => {
   const g = window.newsgraph, start = performance.now();
@@ -102,7 +93,7 @@ def main() -> None:
     parser.add_argument("corpus", type=Path)
     parser.add_argument("--sizes", type=int, nargs="+", default=[500, 1500, 5000])
     parser.add_argument("--size-by", default="degree")
-    parser.add_argument("--chromium", type=Path, default=Path("/usr/bin/chromium"))
+    parser.add_argument("--chromium", type=Path, default=CHROMIUM)
     args = parser.parse_args()
     print(
         f"newsgraph {newsgraph.__version__}, Python {platform.python_version()}, "
@@ -124,7 +115,7 @@ def main() -> None:
     )
     print(header)
     with sync_playwright() as playwright, tempfile.TemporaryDirectory() as tmp:
-        browser = playwright.chromium.launch(executable_path=str(args.chromium), args=CHROMIUM_ARGS)
+        browser = launch_chromium(playwright, args.chromium)
         for size in args.sizes:
             start = time.perf_counter()
             view = select_view(graph, max_nodes=size, size_by=args.size_by)

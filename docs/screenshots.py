@@ -18,20 +18,12 @@ from pathlib import Path
 from typing import Any
 
 import newsgraph
+from newsgraph.browser import CHROMIUM, launch_chromium
 from newsgraph.views import run_viz
 
 ROOT = Path(__file__).resolve().parents[1]
 DOCS = ROOT / "docs"
 CORPUS = ROOT.parent / "shared" / "corpus" / "everyday-ai"
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 
 
 def shoot(browser: Any, page_file: Path, png: Path, *, click: str = "", hover: str = "") -> None:
@@ -55,7 +47,7 @@ def shoot(browser: Any, page_file: Path, png: Path, *, click: str = "", hover: s
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--chromium", type=Path, default=Path("/usr/bin/chromium"))
+    parser.add_argument("--chromium", type=Path, default=CHROMIUM)
     args = parser.parse_args()
     from playwright.sync_api import sync_playwright
 
@@ -69,7 +61,7 @@ def main() -> None:
         newsgraph.run_build([CORPUS.relative_to(ROOT.parent)], corpus, formats=["json", "html"])
         focus = corpus / "focus.html"
         run_viz(corpus, focus, focus="facial recognition regulation")
-        browser = playwright.chromium.launch(executable_path=str(args.chromium), args=CHROMIUM_ARGS)
+        browser = launch_chromium(playwright, args.chromium)
         globe = (
             "Civil liberties group urges Liberal Party to stop using facial recognition technology"
         )

@@ -49,3 +49,25 @@ def corpus_dir() -> Path:
     if not CORPUS_DIR.is_dir():
         pytest.skip(f"corpus not available at {CORPUS_DIR}")
     return CORPUS_DIR
+
+
+@pytest.fixture(scope="session")
+def seed_exports(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Every export of the seed, built once for the test run (treat it as read-only)."""
+    import newsgraph
+
+    out = tmp_path_factory.mktemp("seed-exports")
+    newsgraph.run_build([REPO_ROOT / "seeds"], out)
+    return out
+
+
+@pytest.fixture(scope="session")
+def corpus_exports(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Every export of the real corpus, built once (read-only); skips when it is absent."""
+    if not CORPUS_DIR.is_dir():
+        pytest.skip(f"corpus not available at {CORPUS_DIR}")
+    import newsgraph
+
+    out = tmp_path_factory.mktemp("corpus-exports")
+    newsgraph.run_build([CORPUS_DIR], out)
+    return out

@@ -23,6 +23,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import newsgraph
+from newsgraph.browser import CHROMIUM, launch_chromium
 from newsgraph.cli import main
 from newsgraph.errors import FocusError, InputError, ViewError
 from newsgraph.export.html import header_lines, page_data, render_page, script_json, web_link
@@ -33,16 +34,6 @@ from newsgraph.views import DEFAULT_MAX_NODES, find_node, select_view
 
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT.parent / "shared" / "corpus" / "everyday-ai"
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 FR = "facial recognition regulation"
 
 IMG_XSS = "<img src=x onerror=window.pwned=1;alert(1)>"
@@ -461,7 +452,7 @@ def browser() -> Iterator[Any]:
         pytest.skip(f"no chromium at {CHROMIUM} (apt-get install chromium)")
     sync_api = pytest.importorskip("playwright.sync_api")
     with sync_api.sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        launched = launch_chromium(playwright)
         yield launched
         launched.close()
 

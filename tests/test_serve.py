@@ -43,10 +43,8 @@ SLOW = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?
 
 
 @pytest.fixture(scope="module")
-def exports(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    out = tmp_path_factory.mktemp("exports")
-    newsgraph.run_build([SEED], out)
-    return out
+def exports(seed_exports: Path) -> Path:
+    return seed_exports
 
 
 @contextmanager

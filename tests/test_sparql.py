@@ -42,22 +42,6 @@ TOPICS = "SELECT ?label WHERE { ?t skos:prefLabel ?label } ORDER BY ?label"
 
 
 @pytest.fixture(scope="module")
-def seed_exports(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    out = tmp_path_factory.mktemp("seed-exports")
-    newsgraph.run_build([SEED], out)
-    return out
-
-
-@pytest.fixture(scope="module")
-def corpus_exports(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    if not CORPUS.is_dir():
-        pytest.skip(f"corpus not available at {CORPUS}")
-    out = tmp_path_factory.mktemp("corpus-exports")
-    newsgraph.run_build([CORPUS], out)
-    return out
-
-
-@pytest.fixture(scope="module")
 def seed_store(seed_exports: Path) -> pyoxigraph.Store:
     return open_store([seed_exports])
 

@@ -106,12 +106,8 @@ def every_field_export(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="module")
-def corpus_export(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    if not CORPUS.is_dir():
-        pytest.skip(f"corpus not available at {CORPUS}")
-    out = tmp_path_factory.mktemp("corpus")
-    newsgraph.run_build([CORPUS], out, formats=RDF_FORMATS)
-    return out
+def corpus_export(corpus_exports: Path) -> Path:
+    return corpus_exports
 
 
 @pytest.mark.parametrize("filename", ["graph.ttl", "graph.nt", "graph.jsonld"])

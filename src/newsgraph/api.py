@@ -19,10 +19,9 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from newsgraph.analysis.focus import Focus, focus_numbers, get_focus, load_foci
+from newsgraph.analysis.focus import Focus, focus_numbers, get_focus, load_foci, parse_day
 from newsgraph.analysis.index import GraphIndex
 from newsgraph.analysis.tables import Rows
-from newsgraph.errors import AnalysisError
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -33,24 +32,6 @@ if TYPE_CHECKING:
     from newsgraph.analysis.trends import Trend
 
 __all__ = ["Analysis", "ArticleRow", "FocusArticles", "open", "parse_day"]
-
-
-def parse_day(value: date | datetime | str | None, name: str = "date") -> date | None:
-    """A day from a ``date``, a ``datetime`` or ``YYYY-MM-DD`` text.
-
-    Raises:
-        AnalysisError: Text that is not a date.
-    """
-    if value is None:
-        return None
-    if isinstance(value, datetime):
-        return value.date()
-    if isinstance(value, date):
-        return value
-    try:
-        return date.fromisoformat(value.strip())
-    except ValueError:
-        raise AnalysisError(f"{name} must be a date written YYYY-MM-DD (got {value!r})") from None
 
 
 @dataclass(frozen=True)

@@ -34,7 +34,7 @@ from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final
 
-from newsgraph.errors import FocusError
+from newsgraph.errors import AnalysisError, FocusError, NewsgraphError
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -56,6 +56,7 @@ __all__ = [
     "focus_numbers",
     "get_focus",
     "load_foci",
+    "parse_day",
     "parse_foci",
     "shipped_foci_path",
 ]
@@ -202,8 +203,8 @@ def _parse_focus(name: str, entry: Any, source: str) -> Focus:
         description=description,
         topics=_strings(entry.get("topics", []), "topics", where),
         providers=_strings(entry.get("providers", []), "providers", where),
-        since=_day(entry.get("since"), "since", where),
-        until=_day(entry.get("until"), "until", where),
+        since=parse_day(entry.get("since"), "since", error=FocusError, where=where),
+        until=parse_day(entry.get("until"), "until", error=FocusError, where=where),
         source=source,
     )
 
@@ -216,7 +217,19 @@ def _strings(value: Any, name: str, where: str) -> tuple[str, ...]:
     return tuple(v.strip() for v in value)
 
 
-def _day(value: Any, name: str, where: str) -> date | None:
+def parse_day(
+    value: date | datetime | str | None,
+    name: str = "date",
+    *,
+    error: type[NewsgraphError] = AnalysisError,
+    where: str = "",
+) -> date | None:
+    """A day from a ``date``, a ``datetime`` or ``YYYY-MM-DD`` text (``None`` stays ``None``).
+
+    Raises:
+        error: (by default :class:`AnalysisError`) the value is not a date; the message names
+            ``name``, prefixed by ``where``.
+    """
     if value is None:
         return None
     if isinstance(value, datetime):
@@ -228,7 +241,7 @@ def _day(value: Any, name: str, where: str) -> date | None:
             return date.fromisoformat(value.strip())
         except ValueError:
             pass
-    raise FocusError(f"{where}{name} must be a date written YYYY-MM-DD (got {value!r})")
+    raise error(f"{where}{name} must be a date written YYYY-MM-DD (got {value!r})")
 
 
 def get_focus(foci: Mapping[str, Focus], name: str) -> Focus:

@@ -17,9 +17,12 @@ from hypothesis import strategies as st
 
 import newsgraph
 from newsgraph.identify import (
+    _parsed_canonical_url,
     article_keys,
     canonical_url,
     identity_urls,
+    is_web_url,
+    mention_identities,
     provider_key,
     topic_key,
 )
@@ -551,6 +554,36 @@ def test_canonical_url_is_idempotent_on_realistic_urls(url: str) -> None:
 )
 def test_canonical_url_is_idempotent_on_noise(text: str) -> None:
     _check_canonical(text)
+
+
+_PLAIN_CHARS = st.text("abcAMPZ09-._~/", max_size=30)
+
+
+@settings(max_examples=500)
+@given(
+    st.sampled_from(["http://", "https://", "HTTPS://", "http://www.", "https://WWW.www."]),
+    st.sampled_from(["example.com", "a-b.co.uk", "x.cdn.ampproject.org", "1.2.3.4", "amp.com"]),
+    _PLAIN_CHARS,
+)
+def test_plain_url_fast_path_agrees_with_the_parser(scheme: str, host: str, path: str) -> None:
+    url = f"{scheme}{host}/{path}"
+    assert canonical_url(url) == _parsed_canonical_url(url)
+    assert is_web_url(url) == (_parsed_canonical_url(url) is not None)
+
+
+@settings(max_examples=200)
+@given(realistic_urls())
+def test_fast_path_agrees_with_the_parser_on_realistic_urls(url: str) -> None:
+    assert canonical_url(url) == _parsed_canonical_url(url)
+
+
+def test_mention_identities_cover_the_record_then_its_related_items() -> None:
+    record = newsgraph.load_file(SEED).article
+    assert record is not None
+    found = mention_identities(record)
+    assert len(found) == 1 + len(record.related)
+    assert found[0][0] == canonical_url(record.web_url or "")
+    assert [f[0] for f in found[1:]] == [canonical_url(r.web_url or "") for r in record.related]
 
 
 _SPELLING = st.sampled_from(

@@ -696,6 +696,37 @@ def test_process_pool_gives_the_same_results(
     assert {p.severity for p in pooled.problems} == {"error", "warning"}
 
 
+def test_batches_cross_processes_as_equal_records(in_repo_root: Path, broken_dir: Path) -> None:
+    from newsgraph.load import decode_batch, load_batch
+
+    named = [(str(p), f"{BROKEN_REL}/{p.name}") for p in sorted(broken_dir.iterdir())]
+    decoded = decode_batch(load_batch(named))
+    assert [result for result, _ in decoded] == [load_file(p, n) for p, n in named]
+    for result, identities in decoded:
+        article = result.article
+        assert len(identities) == (1 + len(article.related) if article is not None else 0)
+
+
+def test_discover_resolves_linked_files_once_and_skips_linked_folders(tmp_path: Path) -> None:
+    from newsgraph.load import discover_files
+
+    data = tmp_path / "data"
+    (data / "sub").mkdir(parents=True)
+    (data / "a.md").write_text("x")
+    (data / "sub" / "b.md").write_text("x")
+    (data / ".hidden.md").write_text("x")
+    (data / "c.txt").write_text("x")
+    (data / "d.json").write_text("x")
+    (data / "link.md").symlink_to(data / "a.md")
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (elsewhere / "e.md").write_text("x")
+    (data / "linked").symlink_to(elsewhere, target_is_directory=True)
+    found = discover_files([data, data / "sub" / "b.md"])
+    assert found == [data / "a.md", data / "c.txt", data / "sub" / "b.md"]
+    assert discover_files([data], ["sub/*.md"]) == [data / "sub" / "b.md"]
+
+
 def test_small_inputs_load_in_process(broken_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     def no_pool(*args: Any, **kwargs: Any) -> None:
         raise AssertionError("a pool was started for a small input")

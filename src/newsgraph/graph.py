@@ -16,10 +16,17 @@ import os
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime, timezone
+from operator import attrgetter
 from typing import TYPE_CHECKING, Any, Final
 
 from newsgraph import __version__
-from newsgraph.identify import Identity, article_keys, identity, provider_key, topic_key
+from newsgraph.identify import (
+    Identity,
+    article_keys,
+    mention_identities,
+    provider_key,
+    topic_key,
+)
 from newsgraph.model import Article, Image
 from newsgraph.vocab import DEFAULT_BASE_IRI
 
@@ -66,6 +73,8 @@ _SCALAR_FIELDS = (
     "secured",
     "body",
 )
+
+_scalars = attrgetter(*_SCALAR_FIELDS)
 
 
 def build_time() -> datetime:
@@ -137,17 +146,21 @@ def _article_node(node: str, mentions: list[Article], urls: list[str]) -> dict[s
     if not key.startswith("urn:"):
         data["url"] = key
     alternatives: dict[str, list[Any]] = {}
-    for name in _SCALAR_FIELDS:
-        values = [v for m in mentions if (v := getattr(m, name)) is not None]
-        if not values:
-            continue
-        data[name] = values[0]
-        others: list[Any] = []
-        for value in values[1:]:
-            if value != values[0] and value not in others:
-                others.append(value)
-        if others:
-            alternatives[name] = others
+    rows = [_scalars(m) for m in mentions]
+    if len(rows) == 1:  # most articles: one mention, nothing to merge
+        data.update((n, v) for n, v in zip(_SCALAR_FIELDS, rows[0], strict=True) if v is not None)
+    else:
+        for name, column in zip(_SCALAR_FIELDS, zip(*rows, strict=True), strict=True):
+            values = [v for v in column if v is not None]
+            if not values:
+                continue
+            data[name] = values[0]
+            others: list[Any] = []
+            for value in values[1:]:
+                if value != values[0] and value not in others:
+                    others.append(value)
+            if others:
+                alternatives[name] = others
     topics = list(dict.fromkeys(t for m in mentions for t in m.topics))
     if topics:
         data["topics"] = topics
@@ -181,6 +194,7 @@ def _article_node(node: str, mentions: list[Article], urls: list[str]) -> dict[s
 def build_graph(
     records: Iterable[Article],
     *,
+    identities: Iterable[Sequence[Identity]] | None = None,
     inputs: Sequence[Mapping[str, str]] | None = None,
     built_at: datetime | None = None,
     base_iri: str = DEFAULT_BASE_IRI,
@@ -191,6 +205,9 @@ def build_graph(
 
     Args:
         records: Articles as :func:`newsgraph.load_articles` returns them.
+        identities: For each record, in the same order, its
+            :func:`~newsgraph.identify.mention_identities`, when the loader computed them already
+            (default: computed here).
         inputs: Provenance of the input files (``{"file": ..., "sha256": ...}``), stored in the
             graph attributes; by default the records' source files.
         built_at: The build time to record (default: :func:`build_time`).
@@ -209,18 +226,28 @@ def build_graph(
         >>> g.nodes["provider:theglobeandmail.com"]["name"]
         'The Globe and Mail'
     """
-    ordered = sorted(records, key=lambda a: (a.source, a.web_url or "", a.title or ""))
+    records = list(records)
+    known = list(identities) if identities is not None else [None] * len(records)
+    if len(known) != len(records):
+        raise ValueError(f"{len(records)} records but {len(known)} identity lists")
+    ordered = sorted(
+        zip(records, known, strict=True),
+        key=lambda pair: (pair[0].source, pair[0].web_url or "", pair[0].title or ""),
+    )
     mentions: list[Article] = []
+    found: list[Identity] = []
     listing: list[int | None] = []  # for a related item, the index of the record that lists it
-    for record in ordered:
+    for record, record_identities in ordered:
         index = len(mentions)
         mentions.append(record)
         listing.append(None)
         for item in record.related:
             mentions.append(item)
             listing.append(index)
-    identities: list[Identity] = [identity(m) for m in mentions]
-    keys = [f"{ARTICLE}:{k}" for k in article_keys(mentions, identities)]
+        found.extend(
+            record_identities if record_identities is not None else mention_identities(record)
+        )
+    keys = [f"{ARTICLE}:{k}" for k in article_keys(mentions, found)]
 
     by_article: dict[str, list[Article]] = defaultdict(list)
     article_urls: dict[str, set[str]] = defaultdict(set)
@@ -232,7 +259,7 @@ def build_graph(
     edges: dict[tuple[str, str, str], dict[str, Any]] = {}
     self_links = 0
 
-    for mention, key, parent, (_, urls) in zip(mentions, keys, listing, identities, strict=True):
+    for mention, key, parent, (_, urls) in zip(mentions, keys, listing, found, strict=True):
         by_article[key].append(mention)
         article_urls[key].update(urls)
         provider = mention.provider
@@ -276,7 +303,7 @@ def build_graph(
             "base_iri": base_iri,
             "inputs": [dict(i) for i in inputs]
             if inputs is not None
-            else [{"file": f} for f in sorted({r.source for r in ordered})],
+            else [{"file": f} for f in sorted({r.source for r, _ in ordered})],
         }
     )
 

@@ -21,6 +21,7 @@ import html
 import re
 import unicodedata
 from collections.abc import Sequence
+from functools import lru_cache
 
 from yarl import URL
 
@@ -33,6 +34,8 @@ __all__ = [
     "canonical_url",
     "identity",
     "identity_urls",
+    "is_web_url",
+    "mention_identities",
     "provider_key",
     "topic_key",
 ]
@@ -56,8 +59,37 @@ _AMP_CACHE_SUFFIX = ".cdn.ampproject.org"
 _CHAR_REF = re.compile(r"&(?:#[0-9]+|#[xX][0-9a-fA-F]+|[A-Za-z][A-Za-z0-9]*);")
 
 
+# A URL that parsing and percent-encoding would leave as it is: http(s), a plain host name, a
+# path of unreserved characters without dot segments, no port, query, fragment or reference.
+# Most article URLs are like this, and for them the rules need no parser (about 10x faster than
+# yarl; tests check both ways agree).
+_PLAIN_URL = re.compile(
+    r"(?i:https?)://([A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*)"
+    r"((?:/[A-Za-z0-9_~-][A-Za-z0-9._~-]*)*/?)"
+)
+
+
+def is_web_url(text: str) -> bool:
+    """True for an absolute http(s) URL with a host: the loader's check of every URL field.
+
+    Example:
+        >>> is_web_url("https://example.com/a?b=1"), is_web_url("example.com/a")
+        (True, False)
+    """
+    if _PLAIN_URL.fullmatch(text):
+        return True
+    try:
+        parsed = URL(text)
+        return parsed.scheme.lower() in ("http", "https") and bool(parsed.raw_host)
+    except (ValueError, TypeError, UnicodeError):
+        return False
+
+
+@lru_cache(maxsize=1 << 16)
 def canonical_url(url: str) -> str | None:
     """The canonical form of an article URL, or ``None`` when it is not an absolute http(s) URL.
+
+    Results are cached: related lists name the same articles over and over.
 
     Example:
         >>> canonical_url(
@@ -66,6 +98,16 @@ def canonical_url(url: str) -> str | None:
         ... )
         'https://theglobeandmail.com/canada/article-bc?a=1&b=2'
     """
+    plain = _PLAIN_URL.fullmatch(url.strip())
+    if plain is not None:
+        host = _strip_www(plain.group(1).lower())
+        if not host.endswith(_AMP_CACHE_SUFFIX):
+            return f"https://{host}{_strip_amp_path(plain.group(2))}"
+    return _parsed_canonical_url(url)
+
+
+def _parsed_canonical_url(url: str) -> str | None:
+    """:func:`canonical_url` through yarl's parser: any URL."""
     try:
         parsed = URL(_unescape(url.strip()))
         scheme = parsed.scheme.lower()
@@ -188,6 +230,7 @@ def topic_key(label: str) -> str:
     return " ".join(unicodedata.normalize("NFKC", folded).split())
 
 
+@lru_cache(maxsize=1 << 14)
 def _host(text: str | None) -> str | None:
     if not text or not text.strip():
         return None
@@ -247,6 +290,15 @@ def identity(article: Article) -> Identity:
         others.append(article.original_url)
     urls = {primary, *(canonical_url(u) for u in others if u)}
     return primary, sorted(u for u in urls if u)
+
+
+def mention_identities(record: Article) -> list[Identity]:
+    """:func:`identity` of a whole-file record, then of each item of its ``related`` list.
+
+    The loader computes these in its worker processes, next to parsing, so that the build does
+    not have to.
+    """
+    return [identity(record), *(identity(item) for item in record.related)]
 
 
 def article_keys(

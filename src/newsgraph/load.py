@@ -17,6 +17,7 @@ The policy for bad input, applied field by field:
 
 from __future__ import annotations
 
+import fnmatch
 import glob as globlib
 import hashlib
 import math
@@ -25,23 +26,27 @@ import re
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timezone
-from pathlib import Path
+from pathlib import Path, PurePath
 from typing import Any
 
+import msgspec
 import yaml_rs
 from frontmatter.default_handlers import YAMLHandler
-from yarl import URL
 
-from newsgraph.engines.local import map_ordered
+from newsgraph.engines.local import SERIAL_BELOW, default_jobs, map_ordered
 from newsgraph.errors import InputError
+from newsgraph.identify import Identity, is_web_url, mention_identities
 from newsgraph.model import DEFAULT_GLOBS, Article, FileResult, Image, Problem, Provider
 
 __all__ = [
     "DEFAULT_GLOBS",
     "LoadResult",
+    "decode_batch",
     "discover_files",
     "iter_load",
+    "iter_load_identified",
     "load_articles",
+    "load_batch",
     "load_file",
 ]
 
@@ -177,12 +182,7 @@ class _Reader:
         text = text.strip()
         if not text:
             return None
-        try:
-            parsed = URL(text)
-            ok = parsed.scheme.lower() in ("http", "https") and bool(parsed.host)
-        except (ValueError, TypeError):
-            ok = False
-        if not ok:
+        if not is_web_url(text):
             self.warn(
                 field,
                 f"{text!r} is not an absolute http(s) URL; the field was dropped. Fix the URL",
@@ -444,12 +444,12 @@ def _extra(meta: Mapping[str, Any], known: frozenset[str]) -> dict[str, Any]:
     return {str(k): _jsonable(v) for k, v in meta.items() if k not in known}
 
 
-def _display(path: Path) -> str:
-    """A path as reports show it: relative to the working folder when under it, with '/'."""
-    try:
-        return path.resolve().relative_to(Path.cwd().resolve()).as_posix()
-    except ValueError:
-        return path.resolve().as_posix()
+def _display(full: str, cwd: str | None = None) -> str:
+    """A resolved path as reports show it: relative to the working folder when under it."""
+    base = (cwd if cwd is not None else str(Path.cwd().resolve())).rstrip(os.sep) + os.sep
+    if full.startswith(base):
+        full = full[len(base) :]
+    return full if os.sep == "/" else Path(full).as_posix()
 
 
 def load_file(path: str | os.PathLike[str], name: str | None = None) -> FileResult:
@@ -471,7 +471,7 @@ def load_file(path: str | os.PathLike[str], name: str | None = None) -> FileResu
         ('The Globe and Mail', 2, ())
     """
     path = Path(path)
-    name = name if name is not None else _display(path)
+    name = name if name is not None else _display(os.path.realpath(path))
     reader = _Reader(name)
     digest = ""
     article: Article | None = None
@@ -488,8 +488,34 @@ def load_file(path: str | os.PathLike[str], name: str | None = None) -> FileResu
     return FileResult(name, digest, article, tuple(reader.problems))
 
 
-def _load_named(item: tuple[Path, str]) -> FileResult:
-    return load_file(*item)
+Loaded = tuple[FileResult, list[Identity]]
+"""What loading gives for one file: its result, and the identity of each mention it makes (the
+record, then its related items; empty when the file was skipped)."""
+
+# Results cross from the workers as MessagePack: 6x faster both ways than pickling the records.
+_ENCODER = msgspec.msgpack.Encoder()
+_DECODER = msgspec.msgpack.Decoder(list[Loaded])
+# Files a worker loads per task: large enough to amortise the hand-over, small enough to balance.
+_BATCH = 128
+
+
+def _load_identified(path: str | os.PathLike[str], name: str) -> Loaded:
+    result = load_file(path, name)
+    return result, mention_identities(result.article) if result.article is not None else []
+
+
+def load_batch(batch: Sequence[tuple[str, str]]) -> bytes:
+    """Load and identify a batch of ``(path, report name)`` pairs; MessagePack-encoded results.
+
+    The stage function that the engines map over their workers (a process pool here, Dask
+    workers in :mod:`newsgraph.engines.dask`); :func:`decode_batch` reads the bytes back.
+    """
+    return _ENCODER.encode([_load_identified(path, name) for path, name in batch])
+
+
+def decode_batch(data: bytes) -> list[Loaded]:
+    """The results :func:`load_batch` encoded, as records equal to the ones it made."""
+    return _DECODER.decode(data)
 
 
 def _read(data: bytes, reader: _Reader) -> Article:
@@ -559,47 +585,91 @@ def discover_files(
     """Expand files, folders (searched recursively) and glob patterns into a sorted file list.
 
     A file named directly is always included; in folders, only names matching ``globs`` are, and
-    hidden files and folders are passed over.
+    hidden files and folders are passed over. The paths come back resolved (absolute, without
+    symbolic links), each once.
 
     Raises:
         InputError: A path does not exist, or a pattern matches nothing.
     """
-    found: dict[str, Path] = {}
+    found: set[str] = set()
     for raw in paths:
         text = os.fspath(raw)
         path = Path(text)
         if path.is_dir():
-            for dirpath, dirnames, filenames in os.walk(path):
-                dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
-                for filename in filenames:
-                    if not filename.startswith(".") and any(Path(filename).match(g) for g in globs):
-                        full = Path(dirpath, filename)
-                        found.setdefault(str(full.resolve()), full)
+            found.update(_walk(str(path.resolve()), globs))
         elif path.is_file():
-            found.setdefault(str(path.resolve()), path)
+            found.add(str(path.resolve()))
         elif globlib.has_magic(text):
             # a pattern may be absolute or climb out of the working folder: Path.glob cannot
             matches = [Path(m) for m in globlib.glob(text, recursive=True)]  # noqa: PTH207
             files = [m for m in matches if m.is_file()]
             if not files:
                 raise InputError(f"{text}: the pattern matches no file; check the pattern")
-            for match in files:
-                found.setdefault(str(match.resolve()), match)
+            found.update(str(m.resolve()) for m in files)
         else:
             raise InputError(f"{text}: no such file or folder; check the path")
-    return [found[k] for k in sorted(found)]
+    return [Path(p) for p in sorted(found)]
+
+
+def _walk(folder: str, globs: Sequence[str]) -> Iterator[str]:
+    """Files under a resolved ``folder`` whose names match ``globs``, resolved too.
+
+    Only linked files need resolving (a million ``realpath`` calls take 20 s); names are
+    matched with ``fnmatch`` (6x faster than ``PurePath.match``) unless a pattern has a ``/``.
+    """
+    plain = [g for g in globs if "/" not in g]
+    nested = [g for g in globs if "/" in g]
+    stack = [folder]
+    while stack:
+        with os.scandir(stack.pop()) as entries:
+            for entry in entries:
+                if entry.name.startswith("."):
+                    continue
+                if entry.is_dir():
+                    if not entry.is_symlink():  # as os.walk: linked folders are not entered
+                        stack.append(entry.path)
+                elif entry.is_file() and (
+                    any(fnmatch.fnmatchcase(entry.name, g) for g in plain)
+                    or any(PurePath(entry.path).match(g) for g in nested)
+                ):
+                    yield os.path.realpath(entry.path) if entry.is_symlink() else entry.path
 
 
 def iter_load(
     files: Sequence[Path], *, jobs: int | None = None, progress: Callable[[int], None] | None = None
 ) -> Iterator[FileResult]:
     """Load ``files`` in a process pool, yielding results in the order of ``files``."""
-    # Names are made here, not in the workers, whose working folder may differ.
-    named = [(path.resolve(), _display(path)) for path in files]
-    for result in map_ordered(_load_named, named, jobs=jobs):
-        if progress is not None:
-            progress(1)
+    for result, _ in iter_load_identified(files, jobs=jobs, progress=progress):
         yield result
+
+
+def iter_load_identified(
+    files: Sequence[Path], *, jobs: int | None = None, progress: Callable[[int], None] | None = None
+) -> Iterator[Loaded]:
+    """Load ``files`` and identify their mentions, yielding ``(result, identities)`` in order.
+
+    With more than one job, batches of files are loaded by worker processes, which also compute
+    every mention's canonical URLs (:func:`newsgraph.identify.mention_identities`): that work
+    is as large as parsing, and done there it runs on every core.
+    """
+    # Names are made here, not in the workers, whose working folder may differ.
+    cwd = str(Path.cwd().resolve())
+    # discover_files resolved the links already; abspath makes no system call (resolve() does)
+    resolved = [os.path.abspath(path) for path in files]  # noqa: PTH100
+    named = [(full, _display(full, cwd)) for full in resolved]
+    jobs = default_jobs() if jobs is None else max(1, jobs)
+    if jobs == 1 or len(named) < SERIAL_BELOW:
+        for path, name in named:
+            yield _load_identified(path, name)
+            if progress is not None:
+                progress(1)
+        return
+    batches = [named[i : i + _BATCH] for i in range(0, len(named), _BATCH)]
+    for data in map_ordered(load_batch, batches, jobs=jobs, chunksize=1):
+        loaded = decode_batch(data)
+        yield from loaded
+        if progress is not None:
+            progress(len(loaded))
 
 
 def load_articles(

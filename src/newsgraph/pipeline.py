@@ -24,7 +24,7 @@ from newsgraph import __version__
 from newsgraph.errors import ExportError, InputError
 from newsgraph.export import get_exporter, write_exports
 from newsgraph.graph import build_graph, count_kinds
-from newsgraph.load import DEFAULT_GLOBS, LoadResult, discover_files, iter_load
+from newsgraph.load import DEFAULT_GLOBS, LoadResult, discover_files, iter_load_identified
 from newsgraph.vocab import DEFAULT_BASE_IRI
 
 __all__ = ["REPORT_FILENAME", "REPORT_SCHEMA", "BuildResult", "build", "make_report", "run_build"]
@@ -125,9 +125,16 @@ def build(
         )
     if on_files is not None:
         on_files(len(files))
-    loaded = LoadResult(tuple(iter_load(files, jobs=jobs, progress=progress)))
+    results = list(iter_load_identified(files, jobs=jobs, progress=progress))
+    loaded = LoadResult(tuple(result for result, _ in results))
     inputs = [{"file": f.file, "sha256": f.sha256} for f in loaded.files if f.loaded]
-    graph = build_graph(loaded.articles, inputs=inputs, base_iri=base_iri)
+    graph = build_graph(
+        loaded.articles,
+        identities=[found for result, found in results if result.article is not None],
+        inputs=inputs,
+        base_iri=base_iri,
+    )
+    del results
     report = make_report(loaded, graph)
     return BuildResult(graph, loaded, report, seconds=time.perf_counter() - start)
 

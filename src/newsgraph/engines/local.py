@@ -25,17 +25,23 @@ def default_jobs() -> int:
 
 
 def map_ordered(
-    func: Callable[[T], R], items: Sequence[T], *, jobs: int | None = None
+    func: Callable[[T], R],
+    items: Sequence[T],
+    *,
+    jobs: int | None = None,
+    chunksize: int | None = None,
 ) -> Iterator[R]:
     """Yield ``func(item)`` for each item, in order, using ``jobs`` worker processes.
 
-    ``func`` must be a module-level function (it is pickled by reference). Small inputs and
-    ``jobs=1`` run in this process, which also keeps tracebacks and debuggers simple.
+    ``func`` must be a module-level function (it is pickled by reference). ``jobs=1`` runs in
+    this process, which also keeps tracebacks and debuggers simple, and so do small inputs,
+    unless ``chunksize`` is given (then each item is taken to be a batch of work already).
     """
     jobs = default_jobs() if jobs is None else max(1, jobs)
-    if jobs == 1 or len(items) < SERIAL_BELOW:
+    if jobs == 1 or len(items) <= 1 or (chunksize is None and len(items) < SERIAL_BELOW):
         yield from map(func, items)
         return
-    chunksize = max(1, min(256, len(items) // (jobs * 8)))
+    if chunksize is None:
+        chunksize = max(1, min(256, len(items) // (jobs * 8)))
     with ProcessPoolExecutor(max_workers=jobs) as pool:
         yield from pool.map(func, items, chunksize=chunksize)

@@ -109,6 +109,12 @@ def _format_help() -> str:
     help="Base for the IRIs the RDF exports mint (end it with '/' or '#').",
 )
 @click.option("--strict", is_flag=True, help="Exit with code 1 if any file has any problem.")
+@click.option(
+    "--incremental",
+    is_flag=True,
+    help="Load only the files that changed since the last --incremental build into --out "
+    "(a cache in OUT/.newsgraph-cache); the exports are the same as a full build's.",
+)
 @jobs_option
 @quiet_option
 def build(
@@ -118,6 +124,7 @@ def build(
     formats: tuple[str, ...],
     base_iri: str,
     strict: bool,
+    incremental: bool,
     jobs: int | None,
     quiet: bool,
 ) -> None:
@@ -141,6 +148,7 @@ def build(
             progress=progress,
             on_files=on_files,
             base_iri=base_iri,
+            incremental=incremental,
         )
     report = result.report
     if not quiet:
@@ -196,9 +204,10 @@ def _print_summary(report: dict[str, Any], outputs: dict[str, Path], seconds: fl
     counts, merges = report["counts"], report["merges"]
     errors = sum(p["severity"] == "error" for p in report["problems"])
     warnings = len(report["problems"]) - errors
+    reused = f", {report['files_reused']} unchanged" if "files_reused" in report else ""
     click.echo(
         f"{report['files_seen']} files: {report['files_loaded']} loaded, "
-        f"{report['files_skipped']} skipped ({errors} errors, {warnings} warnings)"
+        f"{report['files_skipped']} skipped ({errors} errors, {warnings} warnings){reused}"
     )
     click.echo("nodes: " + ", ".join(f"{n} {kind}" for kind, n in counts["nodes"].items()))
     click.echo("edges: " + ", ".join(f"{n} {kind}" for kind, n in counts["edges"].items()))

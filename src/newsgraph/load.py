@@ -48,6 +48,8 @@ __all__ = [
     "load_articles",
     "load_batch",
     "load_file",
+    "load_named",
+    "name_files",
 ]
 
 
@@ -652,11 +654,27 @@ def iter_load_identified(
     every mention's canonical URLs (:func:`newsgraph.identify.mention_identities`): that work
     is as large as parsing, and done there it runs on every core.
     """
-    # Names are made here, not in the workers, whose working folder may differ.
+    yield from load_named(name_files(files), jobs=jobs, progress=progress)
+
+
+def name_files(files: Sequence[str | os.PathLike[str]]) -> list[tuple[str, str]]:
+    """Each file's absolute path and the name reports give it (relative to the working folder).
+
+    Names are made here, not in the workers, whose working folder may differ.
+    """
     cwd = str(Path.cwd().resolve())
     # discover_files resolved the links already; abspath makes no system call (resolve() does)
     resolved = [os.path.abspath(path) for path in files]  # noqa: PTH100
-    named = [(full, _display(full, cwd)) for full in resolved]
+    return [(full, _display(full, cwd)) for full in resolved]
+
+
+def load_named(
+    named: Sequence[tuple[str, str]],
+    *,
+    jobs: int | None = None,
+    progress: Callable[[int], None] | None = None,
+) -> Iterator[Loaded]:
+    """:func:`iter_load_identified` for ``(path, report name)`` pairs from :func:`name_files`."""
     jobs = default_jobs() if jobs is None else max(1, jobs)
     if jobs == 1 or len(named) < SERIAL_BELOW:
         for path, name in named:

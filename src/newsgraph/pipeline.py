@@ -21,15 +21,26 @@ from typing import Any
 import networkx as nx
 
 from newsgraph import __version__
+from newsgraph.cache import LoadCache, stamp
 from newsgraph.errors import ExportError, InputError
 from newsgraph.export import get_exporter, write_exports
 from newsgraph.graph import build_graph, count_kinds
-from newsgraph.load import DEFAULT_GLOBS, LoadResult, discover_files, iter_load_identified
+from newsgraph.load import DEFAULT_GLOBS, Loaded, LoadResult, discover_files, load_named, name_files
 from newsgraph.vocab import DEFAULT_BASE_IRI
 
-__all__ = ["REPORT_FILENAME", "REPORT_SCHEMA", "BuildResult", "build", "make_report", "run_build"]
+__all__ = [
+    "CACHE_PATH",
+    "REPORT_FILENAME",
+    "REPORT_SCHEMA",
+    "BuildResult",
+    "build",
+    "make_report",
+    "run_build",
+]
 
 REPORT_FILENAME = "report.json"
+# Where ``run_build(incremental=True)`` keeps its load cache, inside the output folder.
+CACHE_PATH = Path(".newsgraph-cache", "load.msgpack")
 REPORT_SCHEMA = "newsgraph-report/1"
 
 
@@ -93,8 +104,9 @@ def build(
     progress: Callable[[int], None] | None = None,
     on_files: Callable[[int], None] | None = None,
     base_iri: str = DEFAULT_BASE_IRI,
+    cache: str | os.PathLike[str] | None = None,
 ) -> BuildResult:
-    """Load every file under ``paths`` and build the graph, without writing anything.
+    """Load every file under ``paths`` and build the graph, writing no export.
 
     Args:
         paths: Files, folders (recursive) and glob patterns.
@@ -103,6 +115,9 @@ def build(
         progress: Called with 1 after each file is loaded.
         on_files: Called once with the number of files found, before loading starts.
         base_iri: Where the RDF exports mint instance IRIs.
+        cache: A load cache file (:mod:`newsgraph.cache`): files unchanged since it was written
+            are taken from it instead of being loaded, and it is rewritten for the next build.
+            The report then counts them in ``files_reused``.
 
     Returns:
         A :class:`BuildResult` with the graph and the report.
@@ -125,7 +140,11 @@ def build(
         )
     if on_files is not None:
         on_files(len(files))
-    results = list(iter_load_identified(files, jobs=jobs, progress=progress))
+    named = name_files(files)
+    if cache is None:
+        results = list(load_named(named, jobs=jobs, progress=progress))
+    else:
+        results, reused = _load_cached(named, Path(cache), jobs=jobs, progress=progress)
     loaded = LoadResult(tuple(result for result, _ in results))
     inputs = [{"file": f.file, "sha256": f.sha256} for f in loaded.files if f.loaded]
     graph = build_graph(
@@ -136,7 +155,33 @@ def build(
     )
     del results
     report = make_report(loaded, graph)
+    if cache is not None:
+        report["files_reused"] = reused
     return BuildResult(graph, loaded, report, seconds=time.perf_counter() - start)
+
+
+def _load_cached(
+    named: list[tuple[str, str]],
+    cache: Path,
+    *,
+    jobs: int | None,
+    progress: Callable[[int], None] | None,
+) -> tuple[list[Loaded], int]:
+    """Load the files that changed since ``cache`` was written; take the others from it."""
+    store = LoadCache.read(cache)
+    stamps = [stamp(path) for path, _ in named]
+    results: list[Loaded | None] = [
+        store.lookup(path, name, now) for (path, name), now in zip(named, stamps, strict=True)
+    ]
+    missing = [i for i, found in enumerate(results) if found is None]
+    if progress is not None:
+        progress(len(named) - len(missing))
+    fresh = load_named([named[i] for i in missing], jobs=jobs, progress=progress)
+    for i, found in zip(missing, fresh, strict=True):
+        results[i] = found
+    done = [r for r in results if r is not None]
+    LoadCache.write(cache, [path for path, _ in named], stamps, done)
+    return done, len(named) - len(missing)
 
 
 def _write_json(data: Any, path: Path) -> None:
@@ -155,6 +200,7 @@ def run_build(
     progress: Callable[[int], None] | None = None,
     on_files: Callable[[int], None] | None = None,
     base_iri: str = DEFAULT_BASE_IRI,
+    incremental: bool = False,
 ) -> BuildResult:
     """Build the graph from ``paths`` and write every export plus ``report.json`` to ``out_dir``.
 
@@ -164,6 +210,9 @@ def run_build(
         out_dir: The folder to write into (created when missing).
         jobs: Also the number of workers that write the formats side by side.
         formats: Export format names from ``EXPORTERS`` (default: all).
+        incremental: Keep a load cache in ``out_dir`` (:data:`CACHE_PATH`) and load only the
+            files that changed since the last incremental build; the exports are the same as a
+            full build's.
 
     Returns:
         The :class:`BuildResult`, with ``outputs`` naming each file written.
@@ -177,10 +226,16 @@ def run_build(
          'graph.ttl', 'graph.void.ttl', 'report.json']
     """
     names = [get_exporter(f).name for f in formats] if formats is not None else None
-    result = build(
-        paths, globs=globs, jobs=jobs, progress=progress, on_files=on_files, base_iri=base_iri
-    )
     out = Path(out_dir)
+    result = build(
+        paths,
+        globs=globs,
+        jobs=jobs,
+        progress=progress,
+        on_files=on_files,
+        base_iri=base_iri,
+        cache=out / CACHE_PATH if incremental else None,
+    )
     out.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=".newsgraph-build-", dir=out))
     try:

@@ -1,0 +1,92 @@
+"""The load cache of ``newsgraph build --incremental``: what loading each file gave, by file.
+
+A file is taken from the cache when its resolved path, size and modification time (in
+nanoseconds) and the name reports give it are those recorded, as ``make`` and ``rsync`` decide;
+every other file is loaded again. The cache is one MessagePack file, written atomically after a
+successful build and ignored (then rewritten) when it is missing, unreadable or was written by
+another newsgraph version, whose loading rules may differ. It never changes what a build gives:
+the records it holds are the ones loading the unchanged file would give.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+
+import msgspec
+
+from newsgraph import __version__
+from newsgraph.identify import Identity
+from newsgraph.model import FileResult
+
+__all__ = ["CACHE_SCHEMA", "LoadCache", "Stamp", "stamp"]
+
+CACHE_SCHEMA = "newsgraph-load-cache/1"
+
+# (resolved path, size, mtime_ns, the file result, the identities of its mentions)
+_Entry = tuple[str, int, int, FileResult, list[Identity]]
+_DECODER = msgspec.msgpack.Decoder(tuple[str, str, list[_Entry]])
+
+
+Stamp = tuple[int, int] | None
+"""A file's size and modification time in nanoseconds; ``None`` when it cannot be read."""
+
+
+def stamp(path: str) -> Stamp:
+    """The :data:`Stamp` of ``path`` now."""
+    try:
+        stat = os.stat(path)  # noqa: PTH116 - one call per file, on the hot path
+    except OSError:
+        return None
+    return stat.st_size, stat.st_mtime_ns
+
+
+class LoadCache:
+    """Loaded files by resolved path, with the size and modification time they had."""
+
+    def __init__(self, entries: Iterable[_Entry] = ()) -> None:
+        self._entries = {entry[0]: entry for entry in entries}
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+    @classmethod
+    def read(cls, path: str | os.PathLike[str]) -> LoadCache:
+        """The cache stored at ``path``; empty when there is none that this version can use."""
+        try:
+            schema, version, entries = _DECODER.decode(Path(path).read_bytes())
+        except (OSError, msgspec.DecodeError, msgspec.ValidationError):
+            return cls()
+        if schema != CACHE_SCHEMA or version != __version__:
+            return cls()
+        return cls(entries)
+
+    def lookup(self, path: str, name: str, now: Stamp) -> tuple[FileResult, list[Identity]] | None:
+        """What loading ``path`` gave, if its stamp is still ``now``; else ``None``."""
+        entry = self._entries.get(path)
+        if entry is None or now is None or entry[3].file != name or now != entry[1:3]:
+            return None
+        return entry[3], entry[4]
+
+    @staticmethod
+    def write(
+        path: str | os.PathLike[str],
+        files: Sequence[str],
+        stamps: Sequence[Stamp],
+        loaded: Sequence[tuple[FileResult, list[Identity]]],
+    ) -> None:
+        """Store what loading each of ``files`` gave (same order), replacing ``path`` atomically.
+
+        ``stamps`` must be taken *before* the files were read: a file that changes while it is
+        being loaded then has a newer stamp than the one recorded, and is loaded again next time.
+        """
+        entries: list[_Entry] = []
+        for file, now, (result, identities) in zip(files, stamps, loaded, strict=True):
+            if now is not None:
+                entries.append((file, now[0], now[1], result, identities))
+        target = Path(path)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        temporary = target.with_name(target.name + ".tmp")
+        temporary.write_bytes(msgspec.msgpack.encode((CACHE_SCHEMA, __version__, entries)))
+        temporary.replace(target)

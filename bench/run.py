@@ -1,45 +1,116 @@
 """Scale benchmark: the whole `newsgraph build` and each stage, at several corpus sizes.
 
     python bench/run.py [--sizes 10000 100000 1000000] [--corpora DIR] [--naive]
+                        [--stages] [--incremental] [--dask] [--sparql] [--keep DIR]
 
 For each size it generates the synthetic corpus if it is not there yet (bench/generate.py, seed
-1), then, each in a fresh process:
+1, into CORPORA/newsgraph-bench-N), then, each in a fresh process:
 
-- times the `newsgraph build` command as a user runs it (wall, peak RSS of the process tree);
-- times every stage on its own (discover, load, identify + build, each export one after
-  another, PageRank over topics and providers with `newsgraph.open`), with the peak RSS;
-- with ``--naive``, runs bench/naive.py (the straightforward script) on the smallest size and
-  prints the ratio.
+- times the `newsgraph build` command as a user runs it: wall time, and peak memory of the
+  process tree (its export workers are forked and share the graph's pages, so the sum of their
+  RSS counts those pages once per process: the peak of the summed PSS, which shares each page
+  out between the processes using it, is the real figure; the main process's peak RSS is shown
+  beside it);
+- with ``--stages``, times every stage on its own in one process: discover, load + identify,
+  build, each export one after another, then the analysis (opening the build, PageRank over
+  topics and over providers) and the whole `newsgraph central` command in a fresh process;
+- with ``--naive``, runs bench/naive.py (the straightforward script) on the same files, in the
+  same run, at the smallest size, and prints the ratio;
+- with ``--incremental``, copies the corpus, builds it with ``--incremental``, adds 1% new files
+  (bench/generate.py, seed 2, in a sub-folder) and times the incremental build, then a full
+  build of the same files, and checks that their exports are byte-identical;
+- with ``--dask``, times ``newsgraph build --engine dask`` (a local cluster of 2 workers);
+- with ``--sparql``, loads graph.nt into an on-disk pyoxigraph store and times every example
+  query (median of 3).
 
-Figures go to stdout as a table a size; copy them into bench/RESULTS.md.
+Figures go to stdout; copy them into bench/RESULTS.md with the commit they were measured at.
 """
 
 from __future__ import annotations
 
 import argparse
+import filecmp
 import json
 import os
 import platform
-import resource
+import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+SOURCE_DATE_EPOCH = "1700000000"  # fixed, so that exports can be compared byte for byte
 
 
-def _peak_mib(who: int) -> float:
-    return resource.getrusage(who).ru_maxrss / 1024  # Linux reports KiB
+def _tree(pid: int) -> list[int]:
+    """``pid`` and all its descendants."""
+    found, todo = [], [pid]
+    while todo:
+        current = todo.pop()
+        found.append(current)
+        try:
+            children = Path(f"/proc/{current}/task/{current}/children").read_text()
+        except OSError:
+            continue
+        todo.extend(int(c) for c in children.split())
+    return found
+
+
+def _memory(pid: int) -> tuple[int, int]:
+    """(summed PSS, RSS of ``pid`` itself) in KiB, from /proc."""
+    pss = rss = 0
+    for member in _tree(pid):
+        try:
+            for line in Path(f"/proc/{member}/smaps_rollup").read_text().splitlines():
+                if line.startswith("Pss:"):
+                    pss += int(line.split()[1])
+                elif line.startswith("Rss:") and member == pid:
+                    rss = int(line.split()[1])
+        except OSError:
+            continue
+    return pss, rss
+
+
+def measure(args: list[str | os.PathLike[str]], **kwargs: object) -> dict[str, float]:
+    """Run a command; its wall time and peak memory (GiB), sampled every 0.1 s."""
+    peaks = [0, 0]
+    env = {**os.environ, "SOURCE_DATE_EPOCH": SOURCE_DATE_EPOCH}
+    start = time.perf_counter()
+    process = subprocess.Popen(args, env=env, **kwargs)  # type: ignore[call-overload]
+
+    def sample() -> None:
+        while process.poll() is None:
+            pss, rss = _memory(process.pid)
+            peaks[0], peaks[1] = max(peaks[0], pss), max(peaks[1], rss)
+            time.sleep(0.1)
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+    code = process.wait()
+    wall = time.perf_counter() - start
+    sampler.join()
+    if code != 0:
+        raise SystemExit(f"{' '.join(map(str, args))} exited with {code}")
+    return {"wall": wall, "pss_gib": peaks[0] / 2**20, "rss_gib": peaks[1] / 2**20}
+
+
+def newsgraph(*args: str | os.PathLike[str]) -> list[str | os.PathLike[str]]:
+    return [sys.executable, "-m", "newsgraph", *args]
 
 
 def stages(corpus: Path, out: Path) -> dict[str, float]:
-    """Run in a child process: every stage timed on its own, and the peak RSS."""
-    import newsgraph
+    """Run in a child process: every stage timed on its own."""
+    import resource
+
+    import newsgraph as ng
     from newsgraph.export import EXPORTERS
     from newsgraph.graph import build_graph
-    from newsgraph.load import LoadResult, discover_files, iter_load
+    from newsgraph.load import LoadResult, discover_files, iter_load_identified
 
     times: dict[str, float] = {}
 
@@ -51,46 +122,71 @@ def stages(corpus: Path, out: Path) -> dict[str, float]:
     start = time.perf_counter()
     files = discover_files([corpus])
     start = lap("discover", start)
-    loaded = LoadResult(tuple(iter_load(files)))
-    start = lap("load", start)
-    graph = build_graph(loaded.articles)
-    start = lap("identify + build", start)
+    results = list(iter_load_identified(files))
+    start = lap("load + identify (2 processes)", start)
+    loaded = LoadResult(tuple(r for r, _ in results))
+    found = [f for r, f in results if r.article is not None]
+    del results
+    graph = build_graph(loaded.articles, identities=found)
+    start = lap("build graph", start)
+    del loaded, found
     out.mkdir(parents=True, exist_ok=True)
     for name, exporter in EXPORTERS.items():
         exporter.writer(graph, out / exporter.filename)
-        start = lap(f"export {name}", start)
-    del graph, loaded
-    analysis = newsgraph.open(out)
-    start = lap("open graph.json for analysis", start)
+        start = lap(f"export {name} (alone, 1 process)", start)
+    times["articles"] = sum(1 for _, k in graph.nodes(data="kind") if k == "article")
+    del graph
+    analysis = ng.open(out)
+    start = lap("open the build for analysis", start)
     analysis.centrality(of="topics", measure="pagerank")
     start = lap("central topics pagerank", start)
     analysis.centrality(of="providers", measure="pagerank")
     lap("central providers pagerank", start)
-    times["peak RSS MiB"] = _peak_mib(resource.RUSAGE_SELF)
-    times["articles"] = float(sum(1 for _ in files))
+    times["peak RSS GiB"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 2**20
     return times
 
 
-def command(corpus: Path, out: Path) -> tuple[float, float]:
-    """Wall time and peak RSS (MiB) of `newsgraph build`, its worker processes included."""
+def identical(left: Path, right: Path) -> bool:
+    names = sorted(p.name for p in left.glob("graph.*"))
+    if names != sorted(p.name for p in right.glob("graph.*")):
+        return False
+    return all(filecmp.cmp(left / n, right / n, shallow=False) for n in names)
+
+
+def queries(nt: Path, store: Path) -> None:
+    import pyoxigraph
+
+    from newsgraph.sparql import run_query
+
     start = time.perf_counter()
-    child = subprocess.run(
-        [sys.executable, "-c", _COMMAND, str(corpus), str(out)],
-        check=True,
-        capture_output=True,
-        text=True,
-    )
-    wall = time.perf_counter() - start
-    return wall, float(child.stdout.strip())
+    db = pyoxigraph.Store(str(store))
+    db.bulk_load(path=str(nt), format=pyoxigraph.RdfFormat.N_TRIPLES)
+    db.optimize()
+    print(f"  on-disk store: bulk load {time.perf_counter() - start:.1f} s")
+    medians = []
+    for file in sorted((ROOT / "ontology" / "queries").glob("*.rq")):
+        text = file.read_text(encoding="utf-8")
+        times, rows = [], 0
+        for _ in range(3):
+            begin = time.perf_counter()
+            result = run_query(db, text)
+            rows = 1 if isinstance(result, pyoxigraph.QueryBoolean) else sum(1 for _ in result)
+            times.append(time.perf_counter() - begin)
+        medians.append(statistics.median(times))
+        print(
+            f"    {file.name:<34} median {medians[-1]:7.3f} s  worst {max(times):7.3f} s {rows:>9,}"
+        )
+    middle = statistics.median(medians)
+    print(f"  slowest median {max(medians):.3f} s; median of medians {middle:.3f} s")
 
 
-# Runs the command in a child so that RUSAGE_CHILDREN covers its own pool workers only.
-_COMMAND = """
-import resource, subprocess, sys
-subprocess.run([sys.executable, "-m", "newsgraph", "build", sys.argv[1], "-o", sys.argv[2], "-q"],
-               check=True)
-print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024)
-"""
+def corpus_of(size: int, corpora: Path) -> Path:
+    corpus = corpora / f"newsgraph-bench-{size}"
+    if not corpus.is_dir():
+        subprocess.run(
+            [sys.executable, HERE / "generate.py", corpus, "--articles", str(size)], check=True
+        )
+    return corpus
 
 
 def main() -> None:
@@ -98,45 +194,119 @@ def main() -> None:
     parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000])
     parser.add_argument("--corpora", type=Path, default=Path(tempfile.gettempdir()))
     parser.add_argument("--naive", action="store_true", help="compare with bench/naive.py")
+    parser.add_argument("--stages", action="store_true", help="time every stage on its own")
+    parser.add_argument("--incremental", action="store_true", help="add 1%% and rebuild")
+    parser.add_argument("--dask", action="store_true", help="time --engine dask too")
+    parser.add_argument("--sparql", action="store_true", help="example queries, on-disk store")
+    parser.add_argument("--keep", type=Path, help="keep the outputs here (default: deleted)")
     parser.add_argument("--child", nargs=2, type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
         print(json.dumps(stages(*args.child)))
         return
+    commit = subprocess.run(
+        ["git", "-C", ROOT, "rev-parse", "--short", "HEAD"], capture_output=True, text=True
+    ).stdout.strip()
     print(
-        f"Python {platform.python_version()}, {platform.machine()}, {os.cpu_count()} cores, "
+        f"commit {commit}; Python {platform.python_version()}, {platform.machine()}, "
+        f"{os.cpu_count()} cores, "
         f"{os.sysconf('SC_PAGE_SIZE') * os.sysconf('SC_PHYS_PAGES') / 2**30:.0f} GiB"
     )
     for size in args.sizes:
-        corpus = args.corpora / f"newsgraph-bench-{size}"
-        if not corpus.is_dir():
-            subprocess.run(
-                [sys.executable, HERE / "generate.py", corpus, "--articles", str(size)], check=True
-            )
-        with tempfile.TemporaryDirectory() as tmp:
-            wall, rss = command(corpus, Path(tmp) / "command")
-            print(f"\n{size:,} files: `newsgraph build` {wall:.1f} s wall, peak RSS {rss:,.0f} MiB")
-            child = subprocess.run(
-                [sys.executable, __file__, "--child", corpus, Path(tmp) / "stages"],
-                check=True,
-                capture_output=True,
-                text=True,
-            )
-            figures = json.loads(child.stdout)
-            for name, value in figures.items():
-                if name not in ("peak RSS MiB", "articles"):
-                    print(f"  {name:<32} {value:8.2f} s")
-            print(f"  {'peak RSS, stages run':<32} {figures['peak RSS MiB']:8,.0f} MiB")
-            print(f"  {'RSS per file':<32} {figures['peak RSS MiB'] * 1024 / size:8.1f} KiB")
-            if args.naive and size == min(args.sizes):
-                start = time.perf_counter()
-                subprocess.run(
-                    [sys.executable, HERE / "naive.py", corpus, Path(tmp) / "naive"],
-                    check=True,
-                    capture_output=True,
-                )
-                naive = time.perf_counter() - start
-                print(f"  straightforward script {naive:.1f} s: newsgraph is {naive / wall:.1f}x")
+        corpus = corpus_of(size, args.corpora)
+        work = Path(tempfile.mkdtemp(prefix=f"newsgraph-run-{size}-", dir=args.corpora))
+        try:
+            run_size(size, corpus, work, args)
+        finally:
+            if args.keep:
+                shutil.copytree(work, args.keep / work.name, dirs_exist_ok=True)
+            shutil.rmtree(work, ignore_errors=True)
+
+
+def run_size(size: int, corpus: Path, work: Path, args: argparse.Namespace) -> None:
+    out = work / "exports"
+    figures = measure(newsgraph("build", corpus, "-o", out, "-q"))
+    print(
+        f"\n{size:,} files: `newsgraph build` {figures['wall']:.1f} s wall; peak memory "
+        f"{figures['pss_gib']:.2f} GiB (PSS summed over its processes), main process RSS "
+        f"{figures['rss_gib']:.2f} GiB"
+    )
+    report = json.loads((out / "report.json").read_text())
+    articles = report["counts"]["nodes"]["article"]
+    print(
+        f"  {articles:,} articles after identity; {figures['pss_gib'] * 2**20 / articles:.1f} KiB "
+        f"per article; {sum(p.stat().st_size for p in out.glob('graph.*')) / 2**30:.2f} GiB of "
+        "exports"
+    )
+    central = [
+        measure(newsgraph("central", "--of", of, "--graph", out), stdout=subprocess.DEVNULL)
+        for of in ("topics", "providers")
+    ]
+    print(
+        "  `newsgraph central` (fresh process, PageRank): "
+        f"topics {central[0]['wall']:.1f} s, providers {central[1]['wall']:.1f} s"
+    )
+    if args.stages:
+        child = subprocess.run(
+            [sys.executable, __file__, "--child", corpus, work / "stages"],
+            check=True,
+            capture_output=True,
+            text=True,
+        )
+        shutil.rmtree(work / "stages", ignore_errors=True)
+        for name, value in json.loads(child.stdout).items():
+            if name not in ("peak RSS GiB", "articles"):
+                print(f"  {name:<38} {value:8.2f} s")
+    if args.naive and size == min(args.sizes):
+        naive = measure(
+            [sys.executable, HERE / "naive.py", corpus, work / "naive"], stdout=subprocess.DEVNULL
+        )
+        ratio = naive["wall"] / figures["wall"]
+        print(
+            f"  straightforward script (bench/naive.py) {naive['wall']:.1f} s, "
+            f"{naive['pss_gib']:.2f} GiB: newsgraph is {ratio:.1f}x faster"
+        )
+        shutil.rmtree(work / "naive", ignore_errors=True)
+    if args.sparql:
+        queries(out / "graph.nt", work / "store")
+        shutil.rmtree(work / "store", ignore_errors=True)
+    if args.dask:
+        dask = measure(newsgraph("build", corpus, "-o", work / "dask", "-q", "--engine", "dask"))
+        print(
+            f"  --engine dask (LocalCluster, 2 workers): {dask['wall']:.1f} s wall, "
+            f"{dask['pss_gib']:.2f} GiB (local engine: {figures['wall']:.1f} s)"
+        )
+        shutil.rmtree(work / "dask", ignore_errors=True)
+    if args.incremental:
+        incremental(size, corpus, work, figures["wall"])
+
+
+def incremental(size: int, corpus: Path, work: Path, full_wall: float) -> None:
+    copy = work / "corpus"
+    shutil.copytree(corpus, copy, symlinks=True)
+    inc, full = work / "incremental", work / "full"
+    measure(newsgraph("build", copy, "-o", inc, "-q", "--incremental"))
+    subprocess.run(
+        [
+            sys.executable,
+            HERE / "generate.py",
+            copy / "added",
+            "--articles",
+            str(size // 100),
+            "--seed",
+            "2",
+        ],
+        check=True,
+        capture_output=True,
+    )
+    again = measure(newsgraph("build", copy, "-o", inc, "-q", "--incremental"))
+    whole = measure(newsgraph("build", copy, "-o", full, "-q"))
+    same = identical(inc, full)
+    print(
+        f"  --incremental after adding {size // 100:,} files (1%): {again['wall']:.1f} s, "
+        f"{again['wall'] / whole['wall']:.0%} of the full build of the same files "
+        f"({whole['wall']:.1f} s); exports identical: {same}"
+    )
 
 
 if __name__ == "__main__":

@@ -51,6 +51,7 @@ _EXPORTS = {
     "Problem": "newsgraph.model",
     "Provider": "newsgraph.model",
     "read_rdf": "newsgraph.export.rdf",
+    "read_tables": "newsgraph.export.tables",
     "to_rdflib": "newsgraph.export.rdf",
     "BuildResult": "newsgraph.pipeline",
     "build": "newsgraph.pipeline",
@@ -91,6 +92,7 @@ if TYPE_CHECKING:
     )
     from newsgraph.export.html import write_view
     from newsgraph.export.rdf import read_rdf, to_rdflib
+    from newsgraph.export.tables import read_tables
     from newsgraph.graph import build_graph, count_kinds
     from newsgraph.identify import canonical_url, provider_key, topic_key
     from newsgraph.load import load_articles, load_file
@@ -149,6 +151,7 @@ __all__ = [
     "query",
     "read_json",
     "read_rdf",
+    "read_tables",
     "run_build",
     "run_query",
     "run_viz",

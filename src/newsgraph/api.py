@@ -103,11 +103,12 @@ class Analysis:
 
     @property
     def graph(self) -> nx.MultiDiGraph:
-        """The full graph (read from the build's graph.json on first use)."""
+        """The full graph (read from the build's graph.json, or its Parquet tables, on first
+        use)."""
         if self._graph is None:
-            from newsgraph.export import read_json
+            from newsgraph.views import read_graph
 
-            self._graph = read_json(self.index.source)
+            self._graph = read_graph(self.index.source)
         return self._graph
 
     def get_focus(self, focus: str | Focus | FocusArticles) -> Focus:
@@ -289,7 +290,8 @@ def open(
     """Open a finished build (or a graph in memory) for analysis.
 
     Args:
-        source: An export folder (its graph.json), a graph.json file, or a graph from
+        source: An export folder (its graph.json, else the nodes.parquet and edges.parquet that
+            ``newsgraph build --engine dask`` writes), a graph.json file, or a graph from
             :func:`newsgraph.build` / :func:`newsgraph.read_json`.
         foci: A foci TOML file, or foci by name (default: ``foci.toml`` in the current folder,
             else the set shipped with newsgraph).

@@ -116,6 +116,30 @@ def _format_help() -> str:
     "(a cache in OUT/.newsgraph-cache); the exports are the same as a full build's.",
 )
 @jobs_option
+@click.option(
+    "--engine",
+    type=click.Choice(["local", "dask"], case_sensitive=False),
+    default="local",
+    show_default=True,
+    help="local: a process pool on this machine, every format; dask: a dask.distributed "
+    "cluster (needs newsgraph[dask]), writing nodes.parquet, edges.parquet and N-Triples shards "
+    "graph-NNNNN.nt.",
+)
+@click.option(
+    "--scheduler",
+    metavar="ADDRESS",
+    default=None,
+    help="With --engine dask: the scheduler of a running cluster, e.g. tcp://host:8786 "
+    "[default: start a local cluster].",
+)
+@click.option(
+    "--workers",
+    metavar="N",
+    type=click.IntRange(min=1),
+    default=None,
+    help="With --engine dask and no --scheduler: worker processes of the local cluster "
+    "[default: 2].",
+)
 @quiet_option
 def build(
     paths: tuple[Path, ...],
@@ -126,30 +150,51 @@ def build(
     strict: bool,
     incremental: bool,
     jobs: int | None,
+    engine: str,
+    scheduler: str | None,
+    workers: int | None,
     quiet: bool,
 ) -> None:
     """Build the knowledge graph from PATHS and write it to --out.
 
     PATHS are files, folders (searched recursively) and glob patterns [default: seeds/]. Files
     that cannot be used are skipped and reported, never fatal: report.json accounts for every file.
+    With --engine dask the files are loaded on a Dask cluster (the inputs and --out on a
+    filesystem every worker sees at the same path) and the graph is assembled here.
 
     Example: newsgraph build ../shared/corpus/everyday-ai --out exports/
     """
-    from newsgraph.pipeline import run_build
-
+    engine = engine.lower()
+    _check_engine_options(engine, scheduler, workers, formats, jobs, incremental)
     start = time.perf_counter()
     with _errors(), _progress(quiet) as (progress, on_files):
-        result = run_build(
-            paths or [Path("seeds")],
-            out,
-            formats=formats or None,
-            globs=globs or DEFAULT_GLOBS,
-            jobs=jobs,
-            progress=progress,
-            on_files=on_files,
-            base_iri=base_iri,
-            incremental=incremental,
-        )
+        if engine == "dask":
+            from newsgraph.engines.dask import run_build as run_dask_build
+
+            result = run_dask_build(
+                paths or [Path("seeds")],
+                out,
+                globs=globs or DEFAULT_GLOBS,
+                scheduler=scheduler,
+                workers=workers,
+                progress=progress,
+                on_files=on_files,
+                base_iri=base_iri,
+            )
+        else:
+            from newsgraph.pipeline import run_build
+
+            result = run_build(
+                paths or [Path("seeds")],
+                out,
+                formats=formats or None,
+                globs=globs or DEFAULT_GLOBS,
+                jobs=jobs,
+                progress=progress,
+                on_files=on_files,
+                base_iri=base_iri,
+                incremental=incremental,
+            )
     report = result.report
     if not quiet:
         _print_problems(report["problems"], out)
@@ -163,6 +208,33 @@ def build(
         raise click.ClickException(
             f"{len(report['problems'])} problems (--strict); see {out / 'report.json'}"
         )
+
+
+def _check_engine_options(
+    engine: str,
+    scheduler: str | None,
+    workers: int | None,
+    formats: tuple[str, ...],
+    jobs: int | None,
+    incremental: bool,
+) -> None:
+    if engine != "dask":
+        if scheduler is not None or workers is not None:
+            raise click.UsageError("--scheduler and --workers go with --engine dask")
+        return
+    if scheduler is not None and workers is not None:
+        raise click.UsageError(
+            "--workers sizes the local cluster; with --scheduler the cluster's own workers load"
+        )
+    if formats:
+        raise click.UsageError(
+            "--format chooses the local engine's formats; --engine dask writes nodes.parquet, "
+            "edges.parquet and the N-Triples shards graph-NNNNN.nt"
+        )
+    if jobs is not None:
+        raise click.UsageError("--jobs is for the local engine; with --engine dask use --workers")
+    if incremental:
+        raise click.UsageError("--incremental is for the local engine; --engine dask loads all")
 
 
 @contextmanager
@@ -216,6 +288,12 @@ def _print_summary(report: dict[str, Any], outputs: dict[str, Path], seconds: fl
         f"{merges['stubs_completed']} related items completed by their own file, "
         f"{merges['self_links_dropped']} self-links dropped"
     )
+    engine = report.get("engine")
+    if engine:
+        click.echo(
+            f"engine: {engine['name']} ({engine['scheduler']}, {engine['workers']} workers, "
+            f"{engine['shards']} N-Triples shards)"
+        )
     click.echo(f"wrote {', '.join(str(p) for p in outputs.values())} in {seconds:.2f} s")
 
 
@@ -372,7 +450,8 @@ def graph_option(func: F) -> F:
         type=click.Path(path_type=Path),
         default=Path("exports"),
         show_default=True,
-        help="A finished build: an export folder (its graph.json) or a graph.json file.",
+        help="A finished build: an export folder (its graph.json, else the nodes.parquet of "
+        "--engine dask), a graph.json or a nodes.parquet.",
     )(func)
 
 
@@ -816,7 +895,8 @@ def viz_command(
 ) -> None:
     """Write an interactive HTML page of the graph, a focus or a neighbourhood.
 
-    Reads a finished build's graph.json (--graph; nothing is rebuilt). The page works offline
+    Reads a finished build's graph.json, or the nodes.parquet and edges.parquet of --engine dask
+    (--graph; nothing is rebuilt). The page works offline
     (everything inlined, no request made) and shows the data as text only. Nodes are coloured
     and shaped by kind and sized by centrality; hover a node for its full text, click it for
     details; filter by kind, topic, provider and dates; search by title. Without --focus or

@@ -131,6 +131,28 @@ def build(
         (1, {'published_by': 3, 'has_topic': 2, 'related_to': 2})
     """
     start = time.perf_counter()
+    files = discover(paths, globs)
+    if on_files is not None:
+        on_files(len(files))
+    named = name_files(files)
+    reused = None
+    if cache is None:
+        results = list(load_named(named, jobs=jobs, progress=progress))
+    else:
+        results, reused = _load_cached(named, Path(cache), jobs=jobs, progress=progress)
+    result = assemble(results, base_iri)
+    if reused is not None:
+        result.report["files_reused"] = reused
+    result.seconds = time.perf_counter() - start
+    return result
+
+
+def discover(paths: Iterable[str | os.PathLike[str]], globs: Sequence[str]) -> list[Path]:
+    """The files under ``paths`` (:func:`newsgraph.load.discover_files`); at least one.
+
+    Raises:
+        InputError: A path does not exist, a pattern matches nothing, or no file was found.
+    """
     names = [os.fspath(p) for p in paths]
     files = discover_files(names, globs)
     if not files:
@@ -138,13 +160,11 @@ def build(
             f"{', '.join(names)}: no files named {' or '.join(globs)}; "
             "check the path or pass --glob"
         )
-    if on_files is not None:
-        on_files(len(files))
-    named = name_files(files)
-    if cache is None:
-        results = list(load_named(named, jobs=jobs, progress=progress))
-    else:
-        results, reused = _load_cached(named, Path(cache), jobs=jobs, progress=progress)
+    return files
+
+
+def assemble(results: Sequence[Loaded], base_iri: str = DEFAULT_BASE_IRI) -> BuildResult:
+    """The graph and report of loaded files, in file order: the step every engine ends with."""
     loaded = LoadResult(tuple(result for result, _ in results))
     inputs = [{"file": f.file, "sha256": f.sha256} for f in loaded.files if f.loaded]
     graph = build_graph(
@@ -153,11 +173,7 @@ def build(
         inputs=inputs,
         base_iri=base_iri,
     )
-    del results
-    report = make_report(loaded, graph)
-    if cache is not None:
-        report["files_reused"] = reused
-    return BuildResult(graph, loaded, report, seconds=time.perf_counter() - start)
+    return BuildResult(graph, loaded, make_report(loaded, graph))
 
 
 def _load_cached(
@@ -182,6 +198,18 @@ def _load_cached(
     done = [r for r in results if r is not None]
     LoadCache.write(cache, [path for path, _ in named], stamps, done)
     return done, len(named) - len(missing)
+
+
+# What `build --engine dask` writes: readers would take it for, or together with, this build's
+# outputs (SPARQL reads every *.nt of a folder).
+_DASK_OUTPUTS = ("graph-[0-9][0-9][0-9][0-9][0-9].nt", "nodes.parquet", "edges.parquet")
+
+
+def _remove_dask_outputs(out: Path, keep: set[str]) -> None:
+    for pattern in _DASK_OUTPUTS:
+        for stale in out.glob(pattern):
+            if stale.name not in keep:
+                stale.unlink(missing_ok=True)
 
 
 def _write_json(data: Any, path: Path) -> None:
@@ -247,6 +275,7 @@ def run_build(
             target = out / path.name
             path.replace(target)
             result.outputs[name] = target
+        _remove_dask_outputs(out, keep={p.name for p in result.outputs.values()})
     except OSError as exc:
         raise ExportError(
             f"{out}: cannot write the exports ({exc}); the previous exports were left as they were"

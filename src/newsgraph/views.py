@@ -34,6 +34,7 @@ __all__ = [
     "find_node",
     "graph_file",
     "label_of",
+    "read_graph",
     "run_viz",
     "select_view",
 ]
@@ -324,19 +325,34 @@ def _article_counts(graph: nx.MultiDiGraph, shown: nx.MultiDiGraph) -> dict[str,
 
 
 def graph_file(path: str | os.PathLike[str]) -> Path:
-    """The ``graph.json`` a build wrote: ``path`` itself, or ``graph.json`` in the folder ``path``.
+    """The graph a build wrote: ``path`` itself, or ``graph.json`` in the folder ``path``, else
+    the ``nodes.parquet`` that ``newsgraph build --engine dask`` writes there instead.
 
     Raises:
         InputError: There is no such file.
     """
     given = Path(path)
     file = given / "graph.json" if given.is_dir() or not given.suffix else given
+    if not file.is_file() and given.is_dir() and (given / "nodes.parquet").is_file():
+        file = given / "nodes.parquet"
     if not file.is_file():
         raise InputError(
             f"{file}: no such file; run `newsgraph build` first, or point --graph at the folder "
             "it wrote"
         )
     return file
+
+
+def read_graph(file: str | os.PathLike[str]) -> nx.MultiDiGraph:
+    """Read the graph file a build wrote (see :func:`graph_file`): a ``graph.json``, or the
+    ``nodes.parquet`` (with its ``edges.parquet``) of ``newsgraph build --engine dask``."""
+    if Path(file).suffix == ".parquet":
+        from newsgraph.export.tables import read_tables
+
+        return read_tables(file)
+    from newsgraph.export import read_json
+
+    return read_json(file)
 
 
 def run_viz(
@@ -353,7 +369,8 @@ def run_viz(
     """What ``newsgraph viz`` does: read a build's graph, select a view, write its page.
 
     Args:
-        graph: A build's ``graph.json``, or the folder holding it (the graph is not rebuilt).
+        graph: A build's ``graph.json`` (or ``nodes.parquet``), or the folder holding it (the
+            graph is not rebuilt).
         out: The page to write.
         focus: The name of a focus (see :func:`newsgraph.analysis.focus.load_foci`).
         foci: The foci file to find ``focus`` in (default: ``foci.toml`` here, else the shipped
@@ -364,12 +381,11 @@ def run_viz(
         The :class:`View` written.
 
     Raises:
-        InputError: No graph.json where ``graph`` points.
+        InputError: No graph.json (nor nodes.parquet) where ``graph`` points.
         FocusError: No such focus, or a foci file that cannot be used.
         ViewError: The view cannot be selected as asked (see :func:`select_view`).
         ExportError: The page cannot be written.
     """
-    from newsgraph.export import read_json
     from newsgraph.export.html import write_view
 
     chosen = None
@@ -377,7 +393,7 @@ def run_viz(
         from newsgraph.analysis.focus import get_focus, load_foci
 
         chosen = get_focus(load_foci(foci), focus)
-    source = read_json(graph_file(graph))
+    source = read_graph(graph_file(graph))
     view = select_view(
         source, focus=chosen, around=around, depth=depth, max_nodes=max_nodes, size_by=size_by
     )

@@ -8,7 +8,8 @@ over is counted from these tables directly, which is much faster than walking th
 It is made from a graph (:meth:`GraphIndex.from_graph`) or read straight from a finished build's
 ``graph.json`` (:meth:`GraphIndex.read`), keeping only the fields the analysis needs: on a
 100,000-article build that takes a second or two (msgspec decodes only those fields), where
-building the whole NetworkX graph takes tens of seconds.
+building the whole NetworkX graph takes tens of seconds. A build of the dask engine, which writes
+``nodes.parquet`` and ``edges.parquet`` instead of ``graph.json``, is read from those tables.
 """
 
 from __future__ import annotations
@@ -86,12 +87,16 @@ class GraphIndex:
 
     @classmethod
     def read(cls, path: str | os.PathLike[str]) -> GraphIndex:
-        """The index of a finished build: an export folder (its ``graph.json``) or a graph.json.
+        """The index of a finished build: an export folder (its ``graph.json``, else the
+        ``nodes.parquet`` and ``edges.parquet`` of ``--engine dask``), a graph.json or a
+        nodes.parquet.
 
         Raises:
-            AnalysisError: There is no graph.json there, or it is not a newsgraph graph.
+            AnalysisError: There is no graph there, or it is not a newsgraph graph.
         """
         file = graph_json_path(path)
+        if file.suffix == ".parquet":
+            return cls._read_tables(file)
         try:
             data = file.read_bytes()
         except OSError as exc:
@@ -114,6 +119,30 @@ class GraphIndex:
                 f"{file}: an edge names the node {exc}, which is not in the graph; rebuild it"
             ) from None
         return builder.finish(document.graph.base_iri, str(file))
+
+    @classmethod
+    def _read_tables(cls, file: Path) -> GraphIndex:
+        from newsgraph.errors import ExportError
+        from newsgraph.export.tables import graph_attrs, read_columns
+
+        try:
+            nodes = read_columns(file, ["id", "attrs"])
+            edges = read_columns(file.with_name("edges.parquet"), ["source", "target", "kind"])
+            base_iri = graph_attrs(file).get("base_iri")
+            # one JSON array of every node's attributes: msgspec decodes only the fields used
+            fields = msgspec.json.decode("[" + ",".join(nodes["attrs"]) + "]", type=list[_Fields])
+        except (ExportError, msgspec.DecodeError) as exc:
+            raise AnalysisError(f"{file}: not a newsgraph graph ({exc}); rebuild it") from None
+        builder = _Builder()
+        for node, data in zip(nodes["id"], fields, strict=True):
+            builder.node(node, data)
+        try:
+            builder.edges(zip(edges["source"], edges["target"], edges["kind"], strict=True))
+        except KeyError as exc:
+            raise AnalysisError(
+                f"{file}: an edge names the node {exc}, which is not in the graph; rebuild it"
+            ) from None
+        return builder.finish(base_iri, str(file))
 
     @property
     def matcher(self) -> FocusMatcher:
@@ -156,10 +185,9 @@ class GraphIndex:
         )
 
 
-class _Node(msgspec.Struct, gc=False):
-    """The fields of a graph.json node the analysis uses; msgspec skips the others unparsed."""
+class _Fields(msgspec.Struct, gc=False):
+    """The node attributes the analysis uses; msgspec skips the others unparsed."""
 
-    id: str
     kind: str = ""
     title: str | None = None
     excerpt: str | None = None
@@ -172,6 +200,12 @@ class _Node(msgspec.Struct, gc=False):
 
     def get(self, name: str, default: Any = None) -> Any:
         return getattr(self, name, default)
+
+
+class _Node(_Fields, kw_only=True, gc=False):
+    """A graph.json node: its id and the attributes the analysis uses."""
+
+    id: str
 
 
 class _Edge(msgspec.Struct, gc=False):
@@ -252,14 +286,18 @@ class _Builder:
 
 
 def graph_json_path(path: str | os.PathLike[str]) -> Path:
-    """The graph.json of an export folder (or the file itself).
+    """The graph.json of an export folder, else its nodes.parquet (``--engine dask``); or the
+    file itself.
 
     Raises:
         AnalysisError: There is no such file.
     """
     file = Path(path)
     if file.is_dir():
+        tables = file / "nodes.parquet"
         file = file / "graph.json"
+        if not file.is_file() and tables.is_file():
+            file = tables
     if not file.is_file():
         folder = file.parent if file.suffix == ".json" else file
         raise AnalysisError(

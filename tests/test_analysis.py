@@ -720,3 +720,42 @@ def test_corpus_communities_and_trend(corpus: newsgraph.Analysis) -> None:
     result = corpus.trend(of="topics", window="year", top=4)
     fr = next(s for s in result.series if s.label == FR)
     assert dict(zip(result.windows, fr.ranks, strict=True))["2022"] == 2
+
+
+def test_the_index_is_kept_beside_the_graph_and_used_while_it_is_unchanged(
+    seed_exports: Path, tmp_path: Path
+) -> None:
+    import os
+    import shutil
+
+    from newsgraph.analysis import index as index_module
+
+    folder = tmp_path / "build"
+    folder.mkdir()
+    shutil.copy(seed_exports / "graph.json", folder / "graph.json")
+    first = GraphIndex.read(folder)
+    assert (folder / index_module.INDEX_CACHE).is_file()
+    cached = index_module._read_cached(folder / "graph.json")
+    assert cached is not None
+    for name in index_module._STORED_FIELDS:
+        assert getattr(cached, name) == getattr(first, name), name
+    assert cached.source == first.source
+
+    # a graph.json written again (another build) makes the kept index stale
+    graph = json.loads((folder / "graph.json").read_text(encoding="utf-8"))
+    graph["nodes"] = [n for n in graph["nodes"] if n["id"] != "topic:computer vision"]
+    graph["edges"] = [e for e in graph["edges"] if e["target"] != "topic:computer vision"]
+    (folder / "graph.json").write_text(json.dumps(graph), encoding="utf-8")
+    os.utime(folder / "graph.json", ns=(1, 1))
+    assert index_module._read_cached(folder / "graph.json") is None
+    assert GraphIndex.read(folder).topic_labels == ["AI"]
+
+    # a folder that cannot be written to still answers, without a kept index
+    shutil.rmtree(folder / ".newsgraph-cache")
+    folder.chmod(0o555)
+    try:
+        if not os.access(folder, os.W_OK):  # (root writes anywhere: nothing to check then)
+            assert GraphIndex.read(folder).topic_labels == ["AI"]
+            assert not (folder / ".newsgraph-cache").exists()
+    finally:
+        folder.chmod(0o755)

@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Any
 
 import msgspec
 
+from newsgraph import __version__
 from newsgraph.errors import AnalysisError
 
 if TYPE_CHECKING:
@@ -31,7 +32,7 @@ if TYPE_CHECKING:
 
     from newsgraph.analysis.focus import FocusMatcher
 
-__all__ = ["GraphIndex", "graph_json_path", "index_for"]
+__all__ = ["INDEX_CACHE", "GraphIndex", "graph_json_path", "index_for"]
 
 
 @dataclass(eq=False)
@@ -95,8 +96,41 @@ class GraphIndex:
             AnalysisError: There is no graph there, or it is not a newsgraph graph.
         """
         file = graph_json_path(path)
-        if file.suffix == ".parquet":
-            return cls._read_tables(file)
+        cached = _read_cached(file)
+        if cached is not None:
+            return cached
+        index = cls._read_tables(file) if file.suffix == ".parquet" else cls._read_json(file)
+        index.save(file)
+        return index
+
+    def save(self, graph_file: str | os.PathLike[str]) -> None:
+        """Keep this index beside ``graph_file`` (the graph.json or nodes.parquet it was made
+        from; :data:`INDEX_CACHE`), so that the next :meth:`read` takes a second, not a minute.
+
+        The cache records the file's size and modification time and is used only while both are
+        unchanged. Nothing is kept when the folder cannot be written to.
+        """
+        file = Path(graph_file)
+        target = file.parent / INDEX_CACHE
+        try:
+            stat = file.stat()
+            stored = _Stored(
+                _INDEX_SCHEMA,
+                __version__,
+                file.name,
+                stat.st_size,
+                stat.st_mtime_ns,
+                *(getattr(self, name) for name in _STORED_FIELDS),
+            )
+            target.parent.mkdir(parents=True, exist_ok=True)
+            temporary = target.with_name(f"{target.name}.{os.getpid()}.tmp")
+            temporary.write_bytes(msgspec.msgpack.encode(stored))
+            temporary.replace(target)
+        except OSError:
+            return
+
+    @classmethod
+    def _read_json(cls, file: Path) -> GraphIndex:
         try:
             data = file.read_bytes()
         except OSError as exc:
@@ -224,6 +258,71 @@ class _Document(msgspec.Struct):
     edges: list[_Edge] = msgspec.field(default_factory=list)
     links: list[_Edge] = msgspec.field(default_factory=list)  # node-link JSON before NetworkX 3.4
     graph: _Attrs = msgspec.field(default_factory=_Attrs)
+
+
+# Where GraphIndex.save keeps an index, relative to the folder of the graph it was made from.
+INDEX_CACHE = Path(".newsgraph-cache", "index.msgpack")
+_INDEX_SCHEMA = "newsgraph-analysis-index/1"
+_STORED_FIELDS = (
+    "articles",
+    "titles",
+    "excerpts",
+    "published",
+    "stubs",
+    "article_providers",
+    "article_topics",
+    "providers",
+    "provider_labels",
+    "provider_names",
+    "topics",
+    "topic_labels",
+    "related",
+    "base_iri",
+)
+
+
+class _Stored(msgspec.Struct, array_like=True, gc=False):
+    """A saved :class:`GraphIndex`, with the stamp of the graph file it was made from."""
+
+    schema: str
+    version: str
+    file: str
+    size: int
+    mtime_ns: int
+    articles: list[str]
+    titles: list[str]
+    excerpts: list[str]
+    published: list[datetime | None]
+    stubs: list[bool]
+    article_providers: list[tuple[int, ...]]
+    article_topics: list[tuple[int, ...]]
+    providers: list[str]
+    provider_labels: list[str]
+    provider_names: list[frozenset[str]]
+    topics: list[str]
+    topic_labels: list[str]
+    related: list[tuple[int, int]]
+    base_iri: str | None
+
+
+def _read_cached(file: Path) -> GraphIndex | None:
+    """The index saved beside ``file`` if it was made from ``file`` as it is now; else None."""
+    try:
+        stat = file.stat()
+        stored = msgspec.msgpack.decode((file.parent / INDEX_CACHE).read_bytes(), type=_Stored)
+    except (OSError, msgspec.DecodeError, msgspec.ValidationError):
+        return None
+    if (stored.schema, stored.version, stored.file, stored.size, stored.mtime_ns) != (
+        _INDEX_SCHEMA,
+        __version__,
+        file.name,
+        stat.st_size,
+        stat.st_mtime_ns,
+    ):
+        return None
+    index = GraphIndex(**{name: getattr(stored, name) for name in _STORED_FIELDS})
+    index.source = str(file)
+    return index
 
 
 class _Builder:

@@ -3,7 +3,17 @@
 GraphML and GEXF cannot hold lists, mappings or date-times: lists and mappings become compact JSON
 strings (``["AI", "Computer Vision"]``), date-times ISO 8601 strings, and missing values are left
 out. Characters that XML 1.0 forbids (control characters other than tab, newline and carriage
-return) are replaced by U+FFFD. graph.json keeps the original values.
+return, unpaired surrogates, U+FFFE and U+FFFF) are replaced by U+FFFD, in values and in node ids.
+graph.json keeps the original values.
+
+The XML writers do not build a flattened copy of the graph: they flatten one node or edge at a
+time (:func:`flatten_value`, with fast paths for the common types) and escape the text with
+:func:`xml_text`, :func:`xml_attr` or :func:`json_attr`, which return the string itself when it
+needs nothing (the common case: one regular expression search, :data:`text_special` or
+:data:`attr_special`). :func:`flat_copy` is the same flattening applied to a whole graph, for
+NetworkX's own writers: the GraphML and GEXF writers fall back to them for the graphs whose
+attribute names those writers give a meaning (a GEXF node attribute ``start``, a GraphML graph
+attribute ``id``...), which newsgraph's graphs never use.
 """
 
 from __future__ import annotations
@@ -17,18 +27,91 @@ import networkx as nx
 
 from newsgraph.export.values import dumps
 
-__all__ = ["flat_copy", "flatten_value"]
+__all__ = [
+    "attr_special",
+    "flat_copy",
+    "flatten_value",
+    "json_attr",
+    "text_special",
+    "xml_attr",
+    "xml_text",
+]
 
-_XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+_ILLEGAL = "\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff"
+_XML_ILLEGAL = re.compile(f"[{_ILLEGAL}]")
+_TEXT_SPECIAL = re.compile(f"[{_ILLEGAL}&<>\r]").search
+_ATTR_SPECIAL = re.compile(f'[{_ILLEGAL}&<>"\t\n\r]').search
+_JSON_SPECIAL = re.compile(f"[{_ILLEGAL}&<>]").search
+
+# One search tells whether a string needs any work (a match) or is written as it is (None): the
+# writers call these on every value, so they are the compiled searches themselves.
+text_special: Callable[[str], re.Match[str] | None] = _TEXT_SPECIAL
+"""A match when :func:`xml_text` changes the string, ``None`` when it is written as it is."""
+attr_special: Callable[[str], re.Match[str] | None] = _ATTR_SPECIAL
+"""A match when :func:`xml_attr` changes the string, ``None`` when it is written as it is."""
+
+_SCALARS = (bool, int, float)
 
 
 def _text(value: str) -> str:
     return _XML_ILLEGAL.sub("\ufffd", value)
 
 
+def xml_text(value: str) -> str:
+    """``value`` as XML character data: illegal characters replaced, ``& < >`` and CR escaped.
+
+    Escapes as libxml2 (lxml) does, so the output matches what lxml writes.
+
+    Example:
+        >>> xml_text("a < b & \\x01 c") == "a &lt; b &amp; \\ufffd c"
+        True
+    """
+    if _TEXT_SPECIAL(value) is None:
+        return value
+    value = _XML_ILLEGAL.sub("\ufffd", value)
+    return (
+        value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\r", "&#13;")
+    )
+
+
+def xml_attr(value: str, tab: str = "&#9;") -> str:
+    """``value`` as an XML attribute value (between double quotes), escaped as libxml2 does.
+
+    Tab, newline and carriage return become character references, so they survive attribute
+    normalisation. ``tab="&#09;"`` escapes as Python's ElementTree does.
+
+    Example:
+        >>> xml_attr('say "hi"\\n')
+        'say &quot;hi&quot;&#10;'
+    """
+    if _ATTR_SPECIAL(value) is None:
+        return value
+    value = _XML_ILLEGAL.sub("\ufffd", value)
+    return (
+        value.replace("&", "&amp;")
+        .replace("<", "&lt;")
+        .replace(">", "&gt;")
+        .replace('"', "&quot;")
+        .replace("\t", tab)
+        .replace("\n", "&#10;")
+        .replace("\r", "&#13;")
+    )
+
+
+def json_attr(value: str, tab: str = "&#9;") -> str:
+    """JSON text (from :func:`~newsgraph.export.values.dumps`) as an XML attribute value.
+
+    The same as :func:`xml_attr`, quicker for JSON, which always holds quotes and never holds a
+    raw control character.
+    """
+    if _JSON_SPECIAL(value) is None:
+        return value.replace('"', "&quot;")
+    return xml_attr(value, tab)
+
+
 def flatten_value(value: Any) -> str | int | float | bool | None:
     """One attribute value in a form GraphML and GEXF can hold."""
-    if value is None or isinstance(value, (bool, int, float)):
+    if value is None or isinstance(value, _SCALARS):
         return value
     if isinstance(value, str):
         return _text(value)
@@ -45,7 +128,11 @@ def flat_copy(
     graph: nx.MultiDiGraph,
     node_extra: Callable[[Mapping[str, Any]], Mapping[str, Any]] | None = None,
 ) -> nx.MultiDiGraph:
-    """A copy of ``graph`` with every attribute flattened (node ids and edge keys unchanged)."""
+    """A copy of ``graph`` with every attribute flattened (node ids and edge keys unchanged).
+
+    Holds the whole graph a second time: the streaming writers flatten one element at a time
+    instead.
+    """
     flat = nx.MultiDiGraph()
     flat.graph.update(_flat(graph.graph))
     for node, attrs in graph.nodes(data=True):

@@ -21,6 +21,7 @@ from typing import Any
 import networkx as nx
 
 from newsgraph import __version__
+from newsgraph.analysis.index import INDEX_CACHE
 from newsgraph.cache import LoadCache, stamp
 from newsgraph.errors import ExportError, InputError
 from newsgraph.export import get_exporter, write_exports
@@ -276,6 +277,9 @@ def run_build(
             path.replace(target)
             result.outputs[name] = target
         _remove_dask_outputs(out, keep={p.name for p in result.outputs.values()})
+        if (staging / INDEX_CACHE).is_file():  # the analysis index written with graph.json
+            (out / INDEX_CACHE).parent.mkdir(exist_ok=True)
+            (staging / INDEX_CACHE).replace(out / INDEX_CACHE)
     except OSError as exc:
         raise ExportError(
             f"{out}: cannot write the exports ({exc}); the previous exports were left as they were"

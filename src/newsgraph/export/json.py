@@ -25,7 +25,7 @@ import networkx as nx
 
 from newsgraph.export.values import DATETIME_FIELDS, dumps, restore_datetimes
 
-__all__ = ["read_json", "write_json"]
+__all__ = ["read_json", "write_build_json", "write_json"]
 
 _BATCH = 200  # nodes or edges per write (a batch holding a float or a date-time goes row by row)
 _BOOL = {True: b"true", False: b"false"}
@@ -149,6 +149,18 @@ def write_json(graph: nx.MultiDiGraph, path: str | os.PathLike[str]) -> None:
         handle.write(b'],"edges":[')
         writer.write_all(edges)
         handle.write(b"]}\n")
+
+
+def write_build_json(graph: nx.MultiDiGraph, path: str | os.PathLike[str]) -> None:
+    """:func:`write_json`, then the analysis index of the graph beside it, as ``newsgraph build``
+    does: ``central``, ``trend`` and ``newsgraph.open`` then open the build in a second instead of
+    decoding graph.json (about 40 s at a million articles). Written in the export worker, side by
+    side with the other formats.
+    """
+    from newsgraph.analysis.index import GraphIndex
+
+    write_json(graph, path)
+    GraphIndex.from_graph(graph).save(path)
 
 
 def read_json(path: str | os.PathLike[str]) -> nx.MultiDiGraph:

@@ -33,7 +33,7 @@ import msgspec
 import yaml_rs
 from frontmatter.default_handlers import YAMLHandler
 
-from newsgraph.engines.local import SERIAL_BELOW, default_jobs, map_ordered
+from newsgraph.engines.local import SERIAL_BELOW, default_jobs, gc_paused, map_ordered
 from newsgraph.errors import InputError
 from newsgraph.identify import Identity, is_web_url, mention_identities
 from newsgraph.model import DEFAULT_GLOBS, Article, FileResult, Image, Problem, Provider
@@ -512,7 +512,8 @@ def load_batch(batch: Sequence[tuple[str, str]]) -> bytes:
     The stage function that the engines map over their workers (a process pool here, Dask
     workers in :mod:`newsgraph.engines.dask`); :func:`decode_batch` reads the bytes back.
     """
-    return _ENCODER.encode([_load_identified(path, name) for path, name in batch])
+    with gc_paused():
+        return _ENCODER.encode([_load_identified(path, name) for path, name in batch])
 
 
 def decode_batch(data: bytes) -> list[Loaded]:

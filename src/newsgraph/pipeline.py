@@ -23,6 +23,7 @@ import networkx as nx
 from newsgraph import __version__
 from newsgraph.analysis.index import INDEX_CACHE
 from newsgraph.cache import LoadCache, stamp
+from newsgraph.engines.local import gc_paused
 from newsgraph.errors import ExportError, InputError
 from newsgraph.export import get_exporter, write_exports
 from newsgraph.graph import build_graph, count_kinds
@@ -137,11 +138,12 @@ def build(
         on_files(len(files))
     named = name_files(files)
     reused = None
-    if cache is None:
-        results = list(load_named(named, jobs=jobs, progress=progress))
-    else:
-        results, reused = _load_cached(named, Path(cache), jobs=jobs, progress=progress)
-    result = assemble(results, base_iri)
+    with gc_paused():  # (millions of objects, no cycles: see gc_paused)
+        if cache is None:
+            results = list(load_named(named, jobs=jobs, progress=progress))
+        else:
+            results, reused = _load_cached(named, Path(cache), jobs=jobs, progress=progress)
+        result = assemble(results, base_iri)
     if reused is not None:
         result.report["files_reused"] = reused
     result.seconds = time.perf_counter() - start

@@ -208,9 +208,11 @@ def _completed(futures: Iterable[Any]) -> Iterator[Any]:
 
 
 def _assembled(results: list[Loaded], base_iri: str, seconds: float) -> BuildResult:
+    from newsgraph.engines.local import gc_paused
     from newsgraph.pipeline import assemble
 
-    result = assemble(results, base_iri)
+    with gc_paused():
+        result = assemble(results, base_iri)
     result.seconds = seconds
     return result
 

@@ -117,6 +117,8 @@ def stages(corpus: Path, out: Path) -> dict[str, float]:
     def lap(name: str, start: float) -> float:
         now = time.perf_counter()
         times[name] = now - start
+        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 2**20
+        print(f"{name}: {now - start:.2f} s (peak RSS {peak:.2f} GiB)", file=sys.stderr, flush=True)
         return now
 
     start = time.perf_counter()

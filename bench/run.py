@@ -108,6 +108,7 @@ def stages(corpus: Path, out: Path) -> dict[str, float]:
     import resource
 
     import newsgraph as ng
+    from newsgraph.engines.local import gc_paused
     from newsgraph.export import EXPORTERS
     from newsgraph.graph import build_graph
     from newsgraph.load import LoadResult, discover_files, iter_load_identified
@@ -124,14 +125,15 @@ def stages(corpus: Path, out: Path) -> dict[str, float]:
     start = time.perf_counter()
     files = discover_files([corpus])
     start = lap("discover", start)
-    results = list(iter_load_identified(files))
-    start = lap("load + identify (2 processes)", start)
-    loaded = LoadResult(tuple(r for r, _ in results))
-    found = [f for r, f in results if r.article is not None]
-    del results
-    graph = build_graph(loaded.articles, identities=found)
-    start = lap("build graph", start)
-    del loaded, found
+    with gc_paused():  # as newsgraph.build does
+        results = list(iter_load_identified(files))
+        start = lap("load + identify (2 processes)", start)
+        loaded = LoadResult(tuple(r for r, _ in results))
+        found = [f for r, f in results if r.article is not None]
+        del results
+        graph = build_graph(loaded.articles, identities=found)
+        start = lap("build graph", start)
+        del loaded, found
     out.mkdir(parents=True, exist_ok=True)
     for name, exporter in EXPORTERS.items():
         exporter.writer(graph, out / exporter.filename)

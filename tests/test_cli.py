@@ -37,8 +37,11 @@ def test_build_defaults_to_seeds(in_repo: Path, tmp_path: Path) -> None:
     assert "1 files: 1 loaded, 0 skipped" in result.stdout
     assert "nodes: 3 article, 2 provider, 2 topic" in result.stdout
     assert "edges: 3 published_by, 2 has_topic, 2 related_to" in result.stdout
-    names = sorted(p.name for p in tmp_path.iterdir())
+    names = sorted(p.name for p in tmp_path.iterdir() if p.is_file())
     assert names == sorted([e.filename for e in EXPORTERS.values()] + ["report.json"])
+    # and, beside graph.json, the analysis index (a cache, not an export)
+    assert [p.name for p in tmp_path.iterdir() if p.is_dir()] == [".newsgraph-cache"]
+    assert (tmp_path / ".newsgraph-cache" / "index.msgpack").is_file()
     report = json.loads((tmp_path / "report.json").read_text())
     assert report["files"][0]["file"] == "seeds/000_ed631ec3a911a005.txt"
 
@@ -47,7 +50,8 @@ def test_build_one_format(in_repo: Path, tmp_path: Path) -> None:
     result = CliRunner().invoke(main, ["build", "-f", "json", "-o", str(tmp_path), "--quiet"])
     assert result.exit_code == 0
     assert result.output == ""
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["graph.json", "report.json"]
+    files = sorted(p.name for p in tmp_path.iterdir() if p.is_file())
+    assert files == ["graph.json", "report.json"]
 
 
 def test_unknown_format_is_a_usage_error(in_repo: Path, tmp_path: Path) -> None:
@@ -84,7 +88,7 @@ def test_failed_build_leaves_previous_outputs_intact(
     in_repo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     assert CliRunner().invoke(main, ["build", "-o", str(tmp_path)]).exit_code == 0
-    before = {p.name: p.read_bytes() for p in tmp_path.iterdir()}
+    before = {p.name: p.read_bytes() for p in tmp_path.iterdir() if p.is_file()}
 
     def broken_writer(graph: object, path: object) -> None:
         raise OSError("disk full")
@@ -96,7 +100,7 @@ def test_failed_build_leaves_previous_outputs_intact(
     result = CliRunner().invoke(main, ["build", "-o", str(tmp_path)])
     assert result.exit_code == 1
     assert "cannot write the exports (disk full)" in result.stderr
-    after = {p.name: p.read_bytes() for p in tmp_path.iterdir()}
+    after = {p.name: p.read_bytes() for p in tmp_path.iterdir() if p.is_file()}
     assert after == before  # no file replaced, no staging folder left behind
 
 
@@ -112,7 +116,7 @@ def _build_in_subprocess(out: Path, hashseed: str, epoch: str | None) -> dict[st
         env=env,
         check=True,
     )
-    return {p.name: p.read_bytes() for p in sorted(out.iterdir())}
+    return {p.name: p.read_bytes() for p in sorted(out.iterdir()) if p.is_file()}
 
 
 def test_outputs_are_byte_identical_whatever_the_hash_seed(tmp_path: Path) -> None:

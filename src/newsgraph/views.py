@@ -277,11 +277,10 @@ def select_view(
     scores = centrality(selection, size_by)
     if len(scores) > max_nodes:
         ranked = sorted(scores, key=lambda n: (distances.get(n, 0), -scores[n], n))
-        kept = set(ranked[:max_nodes])
-        shown = graph.subgraph(n for n in selection if n in kept).copy()
+        shown = _induced(graph, ranked[:max_nodes])
         dropped = Counter(graph.nodes[n].get("kind") for n in ranked[max_nodes:])
     else:
-        shown = selection.copy() if selection is not graph else graph
+        shown = _induced(graph, selection) if selection is not graph else graph
         dropped = Counter()
     memberships = _memberships(graph, shown)
     return View(
@@ -300,6 +299,25 @@ def select_view(
         memberships=memberships,
         labels={n: label_of(graph, n) for nodes in memberships.values() for n in nodes},
     )
+
+
+def _induced(graph: nx.MultiDiGraph, nodes: Iterable[str]) -> nx.MultiDiGraph:
+    """A copy of the subgraph of ``nodes``, nodes and edges in ``graph``'s order.
+
+    ``graph.subgraph(nodes).copy()`` lists a small subset in the order of a ``set``, which
+    changes with ``PYTHONHASHSEED``, and so would the page (and its layout).
+    """
+    keep = set(nodes)
+    shown = nx.MultiDiGraph()
+    shown.graph.update(graph.graph)
+    shown.add_nodes_from((n, graph.nodes[n]) for n in graph if n in keep)
+    shown.add_edges_from(
+        (u, v, k, d)
+        for u in shown
+        for _, v, k, d in graph.out_edges(u, keys=True, data=True)
+        if v in keep
+    )
+    return shown
 
 
 def _memberships(graph: nx.MultiDiGraph, shown: nx.MultiDiGraph) -> dict[str, tuple[str, ...]]:

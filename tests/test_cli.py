@@ -140,3 +140,24 @@ def test_python_dash_m() -> None:
         [sys.executable, "-m", "newsgraph", "--help"], capture_output=True, text=True, check=True
     )
     assert "build" in result.stdout
+
+
+def test_capped_and_focused_views_do_not_depend_on_the_hash_seed(tmp_path: Path) -> None:
+    if not CORPUS.is_dir():
+        pytest.skip("the corpus is not here")
+    first = _build_in_subprocess(tmp_path / "a", "1", "1700000000")
+    assert "graph.json" in first
+    pages = []
+    for seed in ("1", "4242"):
+        for args in (["--max-nodes", "60"], ["--around", "Computer Vision", "--max-nodes", "30"]):
+            page = tmp_path / f"view-{seed}-{len(args)}.html"
+            subprocess.run(
+                [sys.executable, "-m", "newsgraph", "viz", "--graph", str(tmp_path / "a"),
+                 "--out", str(page), *args],
+                cwd=ROOT,
+                env={**os.environ, "PYTHONHASHSEED": seed},
+                check=True,
+                capture_output=True,
+            )  # fmt: skip
+            pages.append(page.read_bytes())
+    assert pages[:2] == pages[2:]

@@ -30,6 +30,7 @@ from newsgraph.export.values import dumps
 __all__ = [
     "attr_special",
     "flat_copy",
+    "flat_type",
     "flatten_value",
     "json_attr",
     "text_special",
@@ -107,6 +108,20 @@ def json_attr(value: str, tab: str = "&#9;") -> str:
     if _JSON_SPECIAL(value) is None:
         return value.replace('"', "&quot;")
     return xml_attr(value, tab)
+
+
+def flat_type(value: Any) -> str | None:
+    """The XML Schema type GraphML and GEXF declare for ``value`` once flattened (``None``: the
+    value is left out): ``boolean``, ``long``, ``double`` or ``string``, as NetworkX infers it."""
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        return "boolean"
+    if isinstance(value, int):
+        return "long"
+    if isinstance(value, float):
+        return "double"
+    return "string"
 
 
 def flatten_value(value: Any) -> str | int | float | bool | None:

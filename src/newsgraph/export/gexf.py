@@ -24,7 +24,14 @@ from typing import Any, TextIO
 import networkx as nx
 
 from newsgraph import __version__
-from newsgraph.export.flatten import attr_special, flat_copy, flatten_value, json_attr, xml_attr
+from newsgraph.export.flatten import (
+    attr_special,
+    flat_copy,
+    flat_type,
+    flatten_value,
+    json_attr,
+    xml_attr,
+)
 from newsgraph.export.values import dumps
 
 __all__ = ["write_gexf"]
@@ -55,19 +62,6 @@ def _label(attrs: Mapping[str, Any]) -> dict[str, Any]:
     return {"label": label} if label else {}
 
 
-def _attr_type(value: Any) -> str | None:
-    """The GEXF type of ``value`` once flattened (``None``: left out)."""
-    if value is None:
-        return None
-    if isinstance(value, bool):
-        return "boolean"
-    if isinstance(value, int):
-        return "long"
-    if isinstance(value, float):
-        return "double"
-    return "string"
-
-
 def _value(value: Any) -> str | None:
     """``value`` flattened and escaped as an attribute value, as NetworkX writes it."""
     flat = flatten_value(value)
@@ -95,7 +89,7 @@ class _Attributes:
         self.start: dict[Any, str] = {}  # attribute name: the start of its <attvalue>
 
     def declare(self, name: Any, value: Any) -> None:
-        attr_type = _attr_type(value)
+        attr_type = flat_type(value)
         if attr_type is None:
             return
         title = "networkx_key" if name == "key" else str(name)

@@ -21,7 +21,14 @@ from typing import Any, TextIO
 
 import networkx as nx
 
-from newsgraph.export.flatten import flat_copy, flatten_value, text_special, xml_attr, xml_text
+from newsgraph.export.flatten import (
+    flat_copy,
+    flat_type,
+    flatten_value,
+    text_special,
+    xml_attr,
+    xml_text,
+)
 from newsgraph.export.values import dumps, dumps_pieces
 
 __all__ = ["write_graphml"]
@@ -37,19 +44,6 @@ _HEADER = (
 _RESERVED = frozenset({"id", "node_default", "edge_default"})
 _CHUNK = 500  # elements per write (a few MB of text)
 _KEYS_KEPT = 4096  # escaped edge keys remembered
-
-
-def _key_type(value: Any) -> str | None:
-    """The GraphML type of ``value`` once flattened (``None``: left out)."""
-    if value is None:
-        return None
-    if isinstance(value, bool):
-        return "boolean"
-    if isinstance(value, int):
-        return "long"
-    if isinstance(value, float):
-        return "double"
-    return "string"
 
 
 def _flat_text(value: Any) -> str | None:
@@ -83,7 +77,7 @@ class _Keys:
                 continue
             shapes.add(shape)
             for name, value in attrs.items():
-                key_type = _key_type(value)
+                key_type = flat_type(value)
                 if key_type is not None:
                     self.keys.setdefault((str(name), key_type, scope), None)
                     self.data.setdefault(name, f'  <data key="{xml_attr(str(name))}">')

@@ -52,13 +52,11 @@ takes 16 s wall with 2 workers, which grows linearly.
 from __future__ import annotations
 
 import dataclasses
-import gc
 import json
 import os
 import re
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from functools import lru_cache
@@ -69,6 +67,7 @@ from urllib.parse import quote
 
 from pyoxigraph import Literal, NamedNode, RdfFormat, Triple, parse, serialize
 
+from newsgraph.engines.local import gc_paused
 from newsgraph.errors import ExportError
 from newsgraph.export.values import dumps, restore_datetimes
 from newsgraph.graph import (
@@ -801,7 +800,7 @@ def _write_statements(
     maker = _Maker(graph, base_iri)
     renderer = _Renderer(handles, first=dataset)
     counts = RdfCounts()
-    with _gc_paused():
+    with gc_paused():  # statements hold no cycles
         for statements, subjects in _statement_batches(maker, nodes, dataset):
             counts.add(statements, subjects)
             if handles:
@@ -811,19 +810,6 @@ def _write_statements(
         renderer.drain(handles)
     counts.classes = maker.classes
     return counts
-
-
-@contextmanager
-def _gc_paused() -> Iterator[None]:
-    """No cyclic garbage collection meanwhile: statements hold no cycles, and a collection now
-    and then would walk the whole graph (seconds, and copied pages in forked workers)."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def _open(path: str | os.PathLike[str], buffering: int = -1) -> IO[bytes]:

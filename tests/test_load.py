@@ -701,7 +701,13 @@ def test_batches_cross_processes_as_equal_records(in_repo_root: Path, broken_dir
 
     named = [(str(p), f"{BROKEN_REL}/{p.name}") for p in sorted(broken_dir.iterdir())]
     decoded = decode_batch(load_batch(named))
-    assert [result for result, _ in decoded] == [load_file(p, n) for p, n in named]
+    direct = [load_file(p, n) for p, n in named]
+    assert [result for result, _ in decoded] == direct
+    # date-times equal as instants is not enough: the offset the file wrote must survive too
+    written = [r.article.published_at for r in direct if r.article and r.article.published_at]
+    assert any(w.utcoffset() for w in written)  # the folder has a +01:00 one
+    back = [r.article.published_at for r, _ in decoded if r.article and r.article.published_at]
+    assert [w.isoformat() for w in back] == [w.isoformat() for w in written]
     for result, identities in decoded:
         article = result.article
         assert len(identities) == (1 + len(article.related) if article is not None else 0)

@@ -2,7 +2,7 @@
 
 A file is taken from the cache when its resolved path, size and modification time (in
 nanoseconds) and the name reports give it are those recorded, as ``make`` and ``rsync`` decide;
-every other file is loaded again. The cache is one MessagePack file, written atomically after a
+every other file is loaded again. The cache is one JSON file (msgspec), written atomically after a
 successful build and ignored (then rewritten) when it is missing, unreadable or was written by
 another newsgraph version, whose loading rules may differ. It never changes what a build gives:
 the records it holds are the ones loading the unchanged file would give.
@@ -26,7 +26,8 @@ CACHE_SCHEMA = "newsgraph-load-cache/1"
 
 # (resolved path, size, mtime_ns, the file result, the identities of its mentions)
 _Entry = tuple[str, int, int, FileResult, list[Identity]]
-_DECODER = msgspec.msgpack.Decoder(tuple[str, str, list[_Entry]])
+# JSON, not MessagePack, which would turn every date-time into UTC (see newsgraph.load)
+_DECODER = msgspec.json.Decoder(tuple[str, str, list[_Entry]])
 
 
 Stamp = tuple[int, int] | None
@@ -88,5 +89,5 @@ class LoadCache:
         target = Path(path)
         target.parent.mkdir(parents=True, exist_ok=True)
         temporary = target.with_name(target.name + ".tmp")
-        temporary.write_bytes(msgspec.msgpack.encode((CACHE_SCHEMA, __version__, entries)))
+        temporary.write_bytes(msgspec.json.encode((CACHE_SCHEMA, __version__, entries)))
         temporary.replace(target)

@@ -494,9 +494,11 @@ Loaded = tuple[FileResult, list[Identity]]
 """What loading gives for one file: its result, and the identity of each mention it makes (the
 record, then its related items; empty when the file was skipped)."""
 
-# Results cross from the workers as MessagePack: 6x faster both ways than pickling the records.
-_ENCODER = msgspec.msgpack.Encoder()
-_DECODER = msgspec.msgpack.Decoder(list[Loaded])
+# Results cross from the workers as msgspec JSON: 2-3x faster both ways than pickling the records.
+# (MessagePack is faster still, but it turns every date-time into UTC, losing the offset the
+# file gave: 09:30+01:00 would come back as 08:30+00:00.)
+_ENCODER = msgspec.json.Encoder()
+_DECODER = msgspec.json.Decoder(list[Loaded])
 # Files a worker loads per task: large enough to amortise the hand-over, small enough to balance.
 _BATCH = 128
 
@@ -507,7 +509,7 @@ def _load_identified(path: str | os.PathLike[str], name: str) -> Loaded:
 
 
 def load_batch(batch: Sequence[tuple[str, str]]) -> bytes:
-    """Load and identify a batch of ``(path, report name)`` pairs; MessagePack-encoded results.
+    """Load and identify a batch of ``(path, report name)`` pairs; the results encoded as bytes.
 
     The stage function that the engines map over their workers (a process pool here, Dask
     workers in :mod:`newsgraph.engines.dask`); :func:`decode_batch` reads the bytes back.

@@ -42,7 +42,7 @@ __all__ = [
 
 REPORT_FILENAME = "report.json"
 # Where ``run_build(incremental=True)`` keeps its load cache, inside the output folder.
-CACHE_PATH = Path(".newsgraph-cache", "load.msgpack")
+CACHE_PATH = Path(".newsgraph-cache", "load.json")
 REPORT_SCHEMA = "newsgraph-report/1"
 
 

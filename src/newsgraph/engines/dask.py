@@ -5,7 +5,7 @@
 1. **Load and identify on the workers.** Files are found on the client, cut into batches and
    :func:`newsgraph.load.load_batch` (the stage function the local engine maps over its process
    pool) is mapped over the batches with ``client.map``. Each task returns its results as
-   MessagePack bytes that stay on its worker until the client gathers them, batch by batch, and
+   JSON bytes (msgspec) that stay on its worker until the client gathers them, batch by batch, and
    decodes them in file order (:func:`newsgraph.load.decode_batch`). Only these compact bytes
    cross the network: shipping the parsed records back made a 2-worker cluster slower than one
    process (issue 6).
@@ -176,7 +176,7 @@ def _load(
 
     named = name_files(files)  # here, as the local engine names them, not in the workers
     batches = [named[i : i + BATCH] for i in range(0, len(named), BATCH)]
-    # The results stay on the workers as futures until gathered: compact MessagePack bytes.
+    # The results stay on the workers as futures until gathered: compact JSON bytes.
     futures = client.map(load_batch, batches, pure=False)
     numbers = {future.key: number for number, future in enumerate(futures)}
     arrived: dict[int, bytes] = {}

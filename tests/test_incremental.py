@@ -103,3 +103,14 @@ def test_cli_flag(corpus: Path, tmp_path: Path) -> None:
     result = CliRunner().invoke(main, args)
     assert result.exit_code == 0, result.output
     assert "75 unchanged" in result.output
+
+
+def test_a_cache_that_cannot_be_written_does_not_fail_the_build(
+    corpus: Path, tmp_path: Path
+) -> None:
+    out = tmp_path / "out"
+    (out / CACHE_PATH).mkdir(parents=True)  # a folder where the cache file should go
+    result = run_build([corpus], out, formats=["json"], incremental=True)
+    assert result.report["files_loaded"] == 75
+    again = run_build([corpus], out, formats=["json"], incremental=True)
+    assert again.report["files_reused"] == 0  # nothing was kept, everything loaded again

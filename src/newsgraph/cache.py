@@ -2,14 +2,16 @@
 
 A file is taken from the cache when its resolved path, size and modification time (in
 nanoseconds) and the name reports give it are those recorded, as ``make`` and ``rsync`` decide;
-every other file is loaded again. The cache is one JSON file (msgspec), written atomically after a
-successful build and ignored (then rewritten) when it is missing, unreadable or was written by
-another newsgraph version, whose loading rules may differ. It never changes what a build gives:
-the records it holds are the ones loading the unchanged file would give.
+every other file is loaded again. The cache is one JSON file (msgspec), rewritten atomically after
+each incremental load, and ignored (then rewritten) when it is missing, unreadable or was written
+by another newsgraph version, whose loading rules may differ. It never changes what a build gives:
+the records it holds are the ones loading the unchanged file would give; and a cache that cannot
+be written only makes the next build load every file again.
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
 from collections.abc import Iterable, Sequence
 from pathlib import Path
@@ -77,7 +79,8 @@ class LoadCache:
         stamps: Sequence[Stamp],
         loaded: Sequence[tuple[FileResult, list[Identity]]],
     ) -> None:
-        """Store what loading each of ``files`` gave (same order), replacing ``path`` atomically.
+        """Store what loading each of ``files`` gave (same order), replacing ``path`` atomically
+        (nothing is stored when it cannot be written).
 
         ``stamps`` must be taken *before* the files were read: a file that changes while it is
         being loaded then has a newer stamp than the one recorded, and is loaded again next time.
@@ -87,7 +90,11 @@ class LoadCache:
             if now is not None:
                 entries.append((file, now[0], now[1], result, identities))
         target = Path(path)
-        target.parent.mkdir(parents=True, exist_ok=True)
         temporary = target.with_name(target.name + ".tmp")
-        temporary.write_bytes(msgspec.json.encode((CACHE_SCHEMA, __version__, entries)))
-        temporary.replace(target)
+        try:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            temporary.write_bytes(msgspec.json.encode((CACHE_SCHEMA, __version__, entries)))
+            temporary.replace(target)
+        except OSError:  # an optimisation only: the next build loads every file
+            with contextlib.suppress(OSError):
+                temporary.unlink(missing_ok=True)

@@ -35,7 +35,9 @@ __all__ = [
     "REPORT_FILENAME",
     "REPORT_SCHEMA",
     "BuildResult",
+    "assemble",
     "build",
+    "discover",
     "make_report",
     "run_build",
 ]

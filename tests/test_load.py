@@ -814,3 +814,23 @@ def test_cli_build_glob_option(in_repo_root: Path, tmp_path: Path) -> None:
         f"{BROKEN_REL}/good_with_body.markdown",
     ]
     assert report["problems"] == []
+
+
+def test_a_folder_that_cannot_be_listed_is_a_clear_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import os
+
+    from newsgraph.load import discover_files
+
+    (tmp_path / "locked").mkdir()
+    real = os.scandir
+
+    def scandir(path: Any) -> Any:
+        if str(path).endswith("locked"):
+            raise PermissionError(13, "Permission denied")
+        return real(path)
+
+    monkeypatch.setattr(os, "scandir", scandir)
+    with pytest.raises(InputError, match=r"locked: cannot list this folder .* check its perm"):
+        discover_files([tmp_path])

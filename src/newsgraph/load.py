@@ -626,18 +626,24 @@ def _walk(folder: str, globs: Sequence[str]) -> Iterator[str]:
     nested = [g for g in globs if "/" in g]
     stack = [folder]
     while stack:
-        with os.scandir(stack.pop()) as entries:
-            for entry in entries:
-                if entry.name.startswith("."):
-                    continue
-                if entry.is_dir():
-                    if not entry.is_symlink():  # as os.walk: linked folders are not entered
-                        stack.append(entry.path)
-                elif entry.is_file() and (
-                    any(fnmatch.fnmatchcase(entry.name, g) for g in plain)
-                    or any(PurePath(entry.path).match(g) for g in nested)
-                ):
-                    yield os.path.realpath(entry.path) if entry.is_symlink() else entry.path
+        current = stack.pop()
+        try:
+            entries = list(os.scandir(current))
+        except OSError as exc:
+            raise InputError(
+                f"{current}: cannot list this folder ({exc.strerror}); check its permissions"
+            ) from None
+        for entry in entries:
+            if entry.name.startswith("."):
+                continue
+            if entry.is_dir():
+                if not entry.is_symlink():  # as os.walk: linked folders are not entered
+                    stack.append(entry.path)
+            elif entry.is_file() and (
+                any(fnmatch.fnmatchcase(entry.name, g) for g in plain)
+                or any(PurePath(entry.path).match(g) for g in nested)
+            ):
+                yield os.path.realpath(entry.path) if entry.is_symlink() else entry.path
 
 
 def iter_load(

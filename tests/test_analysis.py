@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import json
 import random
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 import networkx as nx
@@ -759,3 +759,22 @@ def test_the_index_is_kept_beside_the_graph_and_used_while_it_is_unchanged(
             assert not (folder / ".newsgraph-cache").exists()
     finally:
         folder.chmod(0o755)
+
+
+def test_the_index_keeps_date_times_in_utc_read_or_kept(broken_dir: Path, tmp_path: Path) -> None:
+    from newsgraph.analysis import index as index_module
+
+    out = tmp_path / "build"
+    newsgraph.run_build([broken_dir], out, formats=["json"])
+    graph = newsgraph.read_json(out / "graph.json")
+    offsets = {d.utcoffset() for _, d in graph.nodes(data="published_at") if d is not None}
+    assert len(offsets) > 1  # the folder has a +01:00 date-time besides UTC ones
+    (out / index_module.INDEX_CACHE).unlink()
+    fresh = GraphIndex.read(out)  # from graph.json
+    kept = GraphIndex.read(out)  # from the index kept by the first read
+    assert {p.utcoffset() for p in fresh.published if p is not None} == {timedelta(0)}
+    assert kept.published == fresh.published
+    assert [p.isoformat() for p in kept.published if p] == [
+        p.isoformat() for p in fresh.published if p
+    ]
+    assert kept.days() == fresh.days()

@@ -18,7 +18,7 @@ import os
 import weakref
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -346,7 +346,14 @@ class _Builder:
                     published = datetime.fromisoformat(published)
                 except ValueError:
                     published = None
-            index.published.append(published if isinstance(published, datetime) else None)
+            # in UTC, as days() promises (and as the kept index stores date-times)
+            index.published.append(
+                published.astimezone(timezone.utc)
+                if isinstance(published, datetime) and published.tzinfo is not None
+                else published
+                if isinstance(published, datetime)
+                else None
+            )
             index.stubs.append(bool(data.get("stub")))
         elif kind == "provider":
             self.numbers[node] = len(index.providers)

@@ -168,32 +168,27 @@ def build(
     _check_engine_options(engine, scheduler, workers, formats, jobs, incremental)
     start = time.perf_counter()
     with _errors(), _progress(quiet) as (progress, on_files):
+        inputs = paths or [Path("seeds")]
+        common: dict[str, Any] = {
+            "globs": globs or DEFAULT_GLOBS,
+            "progress": progress,
+            "on_files": on_files,
+            "base_iri": base_iri,
+        }
         if engine == "dask":
             from newsgraph.engines.dask import run_build as run_dask_build
 
-            result = run_dask_build(
-                paths or [Path("seeds")],
-                out,
-                globs=globs or DEFAULT_GLOBS,
-                scheduler=scheduler,
-                workers=workers,
-                progress=progress,
-                on_files=on_files,
-                base_iri=base_iri,
-            )
+            result = run_dask_build(inputs, out, scheduler=scheduler, workers=workers, **common)
         else:
             from newsgraph.pipeline import run_build
 
             result = run_build(
-                paths or [Path("seeds")],
+                inputs,
                 out,
                 formats=formats or None,
-                globs=globs or DEFAULT_GLOBS,
                 jobs=jobs,
-                progress=progress,
-                on_files=on_files,
-                base_iri=base_iri,
                 incremental=incremental,
+                **common,
             )
     report = result.report
     if not quiet:

@@ -217,10 +217,18 @@ def _assembled(results: list[Loaded], base_iri: str, seconds: float) -> BuildRes
     return result
 
 
-def _discover(paths: Iterable[str | os.PathLike[str]], globs: Sequence[str]) -> list[Path]:
+def _discover(
+    paths: Iterable[str | os.PathLike[str]],
+    globs: Sequence[str],
+    on_files: Callable[[int], None] | None,
+) -> list[Path]:
+    """The files to load (:func:`newsgraph.pipeline.discover`), announced to ``on_files``."""
     from newsgraph.pipeline import discover
 
-    return discover(paths, globs)
+    files = discover(paths, globs)
+    if on_files is not None:
+        on_files(len(files))
+    return files
 
 
 @dataclass
@@ -260,9 +268,7 @@ def build(
     """
     require()
     start = time.perf_counter()
-    files = _discover(paths, globs)
-    if on_files is not None:
-        on_files(len(files))
+    files = _discover(paths, globs, on_files)
     with connect(scheduler, workers) as client:
         _check_shared(client, [str(files[0])])
         results = _load(client, files, progress)
@@ -312,9 +318,7 @@ def run_build(
     require()
     start = time.perf_counter()
     timer = _Timer({}, start)
-    files = _discover(paths, globs)
-    if on_files is not None:
-        on_files(len(files))
+    files = _discover(paths, globs, on_files)
     out = Path(out_dir)
     try:
         out.mkdir(parents=True, exist_ok=True)

@@ -7,9 +7,9 @@ import os
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
-from typing import TypeVar
+from typing import TypeVar, cast
 
-__all__ = ["SERIAL_BELOW", "default_jobs", "gc_paused", "map_ordered"]
+__all__ = ["SERIAL_BELOW", "default_jobs", "gc_paused", "map_ordered", "run_shared"]
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -66,3 +66,123 @@ def map_ordered(
         chunksize = max(1, min(256, len(items) // (jobs * 8)))
     with ProcessPoolExecutor(max_workers=jobs) as pool:
         yield from pool.map(func, items, chunksize=chunksize)
+
+
+def run_shared(
+    items: Sequence[T],
+    func: Callable[[T], R],
+    on_result: Callable[[int, R], None],
+    *,
+    workers: int,
+) -> None:
+    """Run ``func`` over ``items`` in this process and ``workers - 1`` forked helper processes.
+
+    The helpers are forked, so they share this process's memory (a graph is neither pickled nor
+    copied, except the pages a helper writes to) and ``func`` may be any callable. Every process
+    takes the next item from a shared counter, so items listed longest first balance well.
+    ``on_result(index, result)`` is called here for every item, in the order they finish, between
+    this process's own items; only the helpers' results are pickled.
+
+    This process works too, rather than waiting on ``workers`` helpers: the helpers' copies of the
+    pages they touch are what forked workers cost in memory (at 100k articles, about 1.2 GiB
+    each against 1.8 GiB for the graph itself), and this saves one copy for the same speed.
+
+    The first error, here or in a helper, stops handing out items and is raised here once the
+    helpers are stopped; a helper that dies raises :class:`RuntimeError`. Needs ``os.fork``.
+    """
+    import multiprocessing
+    import queue
+    import threading
+    from multiprocessing.connection import Connection, wait
+
+    context = multiprocessing.get_context("fork")
+    counter = context.Value("q", 0)
+    results: queue.SimpleQueue[tuple[int, object]] = queue.SimpleQueue()
+    helpers: list[multiprocessing.process.BaseProcess] = []
+    finished = 0
+    helpers_done = False
+
+    def take() -> int:
+        with counter.get_lock():
+            index = int(counter.value)
+            counter.value = index + 1
+        return index
+
+    def handle(index: int, result: object) -> None:
+        nonlocal finished
+        if index < 0:  # a helper's error
+            raise result if isinstance(result, BaseException) else RuntimeError(str(result))
+        finished += 1
+        on_result(index, result)  # type: ignore[arg-type]
+
+    def drain(block: bool) -> None:
+        """Handle the helpers' results that came in; with ``block``, all of them."""
+        nonlocal helpers_done
+        while not helpers_done and (block or not results.empty()):
+            index, result = results.get()
+            if index == len(items):
+                helpers_done = True
+            else:
+                handle(index, result)
+
+    def receive(conns: list[Connection]) -> None:
+        # A thread, so that helpers never wait on a full pipe while this process is busy.
+        while conns:
+            for ready in wait(conns):
+                conn = cast("Connection", ready)
+                try:
+                    results.put(conn.recv())
+                except EOFError:  # the helper is done (or died: counted below)
+                    conns.remove(conn)
+        results.put((len(items), None))  # all helpers done
+
+    def helper(send: Connection) -> None:
+        try:
+            while (index := take()) < len(items):
+                send.send((index, func(items[index])))
+        except BaseException as exc:  # handed to the parent, which raises it
+            try:
+                send.send((-1, exc))
+            except Exception:  # not picklable: its text, then
+                send.send((-1, f"{type(exc).__name__}: {exc}"))
+        finally:
+            send.close()
+
+    conns = []
+    receiver = None
+    try:
+        for _ in range(workers - 1):
+            receiving, sending = context.Pipe(duplex=False)
+            forked = context.Process(target=helper, args=(sending,), daemon=True)
+            forked.start()
+            sending.close()  # the helper holds the only writing end: EOF when it exits
+            helpers.append(forked)
+            conns.append(receiving)
+        receiver = threading.Thread(target=receive, args=(list(conns),), daemon=True)
+        receiver.start()
+        while (index := take()) < len(items):
+            handle(index, func(items[index]))
+            drain(block=False)
+        drain(block=True)
+        for process in helpers:
+            process.join()
+        if finished != len(items):
+            codes = ", ".join(str(p.exitcode) for p in helpers)
+            raise RuntimeError(
+                f"a worker process died ({len(items) - finished} of {len(items)} items not "
+                f"done; exit codes {codes}): out of memory?"
+            )
+    except BaseException:
+        with counter.get_lock():
+            counter.value = len(items)  # nothing more to take
+        for process in helpers:
+            if process.is_alive():
+                process.terminate()
+        for process in helpers:
+            process.join()
+        raise
+    finally:
+        if receiver is not None:
+            receiver.join()  # (the helpers are gone: their pipes are at their ends)
+        for conn in conns:
+            conn.close()

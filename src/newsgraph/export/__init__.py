@@ -142,11 +142,6 @@ def get_exporter(name: str) -> Exporter:
         raise UnknownFormatError(f"unknown export format {name!r}; choose from {valid}") from None
 
 
-# The graph the export workers write, and its node order: set before they are forked, so that
-# they are shared, not pickled.
-_FORKED_GRAPH: nx.MultiDiGraph | None = None
-_FORKED_NODES: list[str] = []
-
 _RDF_PARTS = ("ntriples", "turtle", "jsonld")  # written in shards and joined (RDF_PART_FORMATS)
 _VOID = "void"  # made from the shards' counts
 
@@ -156,18 +151,6 @@ _VOID = "void"  # made from the shards' counts
 _COST_PER_NODE = {"html": 155.0, "gexf": 78.0, "graphml": 53.0, "json": 23.0}
 _RDF_COST_PER_NODE = {"": 40.0, "ntriples": 30.0, "turtle": 35.0, "jsonld": 40.0}
 _DEFAULT_COST_PER_NODE = 100.0
-
-
-def _write_forked(name: str, path: Path) -> None:
-    assert _FORKED_GRAPH is not None
-    EXPORTERS[name].writer(_FORKED_GRAPH, path)
-
-
-def _write_rdf_forked(start: int, stop: int, outputs: dict[str, Path], dataset: bool) -> RdfCounts:
-    from newsgraph.export.rdf import write_rdf_shard
-
-    assert _FORKED_GRAPH is not None
-    return write_rdf_shard(_FORKED_GRAPH, _FORKED_NODES[start:stop], outputs, dataset=dataset)
 
 
 @dataclass(frozen=True, slots=True)
@@ -215,11 +198,11 @@ def write_exports(
     The RDF formats (N-Triples, Turtle, JSON-LD) are written in one pass over the triples, shard
     by shard (:data:`~newsgraph.export.rdf.SHARD_NODES` nodes each), and the VoID description
     from the counts gathered on the way. With ``jobs`` other than 1 (``None``: one per core),
-    forked worker processes, which share the graph with this one instead of receiving a copy,
-    write each other format whole and each RDF shard as part files, longest tasks first; this
-    process appends the parts to the RDF files in shard order as they come in (where ``fork``
-    does not exist, everything is written here, one after another). The bytes are the same for
-    any ``jobs``.
+    this process and ``jobs - 1`` forked helpers, which share the graph with it instead of
+    receiving a copy (:func:`newsgraph.engines.local.run_shared`), write each other format whole
+    and each RDF shard as part files, longest tasks first; this process appends the parts to the
+    RDF files in shard order as they come in (where ``fork`` does not exist, everything is
+    written here, one after another). The bytes are the same for any ``jobs``.
 
     Measured on the 10,000-file benchmark graph (18,447 nodes, 739k triples; 2 cores, best of
     3): the four RDF outputs took 20.1 s in one process and 11.5 s with 2 workers when each
@@ -229,7 +212,6 @@ def write_exports(
     This writes in place; :func:`newsgraph.run_build` wraps it so that a failed build leaves the
     previous exports intact.
     """
-    global _FORKED_GRAPH, _FORKED_NODES
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     chosen = [get_exporter(name) for name in (formats if formats is not None else EXPORTERS)]
@@ -243,45 +225,39 @@ def write_exports(
     if workers <= 1 or not hasattr(os, "fork"):
         _write_here(graph, written, parts, rdf, others)
         return written
-    import multiprocessing
-    from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
-
-    from newsgraph.export.rdf import PartJoiner
+    from newsgraph.engines.local import run_shared
+    from newsgraph.export.rdf import PartJoiner, write_rdf_shard
 
     shards = sum(1 for t in tasks if t.format is None)
     folder = Path(tempfile.mkdtemp(prefix=".rdf-parts-", dir=out))
     joiner: PartJoiner | None = None
-    # the workers' collections then leave the shared graph's pages alone (unless the caller
+    nodes = list(graph)
+    # the helpers' collections then leave the shared graph's pages alone (unless the caller
     # froze objects of its own: those stay as they are)
     freeze = gc.get_freeze_count() == 0
     try:
         joiner = PartJoiner({name: written[name] for name in parts}, folder, shards)
-        _FORKED_GRAPH, _FORKED_NODES = graph, list(graph)
+
+        def run(task: _Task) -> RdfCounts | None:
+            if task.format is not None:
+                EXPORTERS[task.format].writer(graph, written[task.format])
+                return None
+            assert joiner is not None
+            return write_rdf_shard(
+                graph,
+                nodes[task.start : task.stop],
+                joiner.parts(task.shard),
+                dataset=task.shard == 0,
+            )
+
+        def done(index: int, counts: RdfCounts | None) -> None:
+            if counts is not None:
+                assert joiner is not None
+                joiner.add(tasks[index].shard, counts)  # while the rest are written
+
         if freeze:
             gc.freeze()
-        context = multiprocessing.get_context("fork")
-        with ProcessPoolExecutor(workers, mp_context=context) as pool:
-            futures: dict[Future[Any], _Task] = {}
-            future: Future[Any]
-            for t in tasks:
-                if t.format is not None:
-                    future = pool.submit(_write_forked, t.format, written[t.format])
-                else:
-                    outputs = joiner.parts(t.shard)
-                    future = pool.submit(_write_rdf_forked, t.start, t.stop, outputs, t.shard == 0)
-                futures[future] = t
-            try:
-                pending = set(futures)
-                while pending:
-                    done, pending = wait(pending, return_when=FIRST_COMPLETED)
-                    for future in done:
-                        result = future.result()  # re-raises a worker's error here
-                        if futures[future].format is None:
-                            joiner.add(futures[future].shard, result)  # while the rest run
-            except BaseException:
-                for future in futures:
-                    future.cancel()
-                raise
+        run_shared(tasks, run, done, workers=workers)
         if rdf:
             counts = joiner.close()
             if _VOID in written:
@@ -291,7 +267,6 @@ def write_exports(
     finally:
         if joiner is not None:
             joiner.abort()
-        _FORKED_GRAPH, _FORKED_NODES = None, []
         if freeze:
             gc.unfreeze()
         shutil.rmtree(folder, ignore_errors=True)

@@ -1,0 +1,114 @@
+"""The local engine's shared-memory runner: this process and forked helpers share the work."""
+
+from __future__ import annotations
+
+import os
+import time
+
+import pytest
+
+from newsgraph.engines.local import run_shared
+
+pytestmark = pytest.mark.skipif(not hasattr(os, "fork"), reason="needs fork")
+
+
+def _collect(items: list[int], func, workers: int = 2) -> dict[int, object]:  # type: ignore[no-untyped-def]
+    got: dict[int, object] = {}
+
+    def on_result(index: int, result: object) -> None:
+        assert index not in got, f"item {index} reported twice"
+        got[index] = result
+
+    run_shared(items, func, on_result, workers=workers)
+    return got
+
+
+def test_every_item_once_shared_between_this_process_and_a_helper() -> None:
+    here = os.getpid()
+    shared = [1, 2, 3]  # made before the fork: the helper reads it without pickling
+
+    def work(item: int) -> tuple[int, int, int]:
+        time.sleep(0.02)  # so that both processes get items
+        return item * 10 + sum(shared), os.getpid(), item
+
+    got = _collect(list(range(40)), work)
+    assert sorted(got) == list(range(40))
+    assert all(value == i * 10 + 6 and item == i for i, (value, _, item) in got.items())  # type: ignore[misc]
+    pids = {pid for _, pid, _ in got.values()}  # type: ignore[misc]
+    assert here in pids and len(pids) == 2, "this process and one helper both worked"
+
+
+def test_one_worker_runs_everything_here() -> None:
+    got = _collect(list(range(5)), lambda item: os.getpid(), workers=1)
+    assert set(got.values()) == {os.getpid()}
+
+
+def test_an_error_in_a_helper_is_raised_here() -> None:
+    here = os.getpid()
+
+    def work(item: int) -> int:
+        time.sleep(0.01)
+        if os.getpid() != here:
+            raise ValueError(f"bad item {item}")
+        return item
+
+    with pytest.raises(ValueError, match="bad item"):
+        _collect(list(range(50)), work)
+
+
+def test_an_error_here_stops_the_helpers() -> None:
+    here = os.getpid()
+
+    def work(item: int) -> int:
+        if os.getpid() == here:
+            raise KeyError("here")
+        time.sleep(0.01)
+        return item
+
+    start = time.perf_counter()
+    with pytest.raises(KeyError, match="here"):
+        _collect(list(range(10_000)), work)
+    assert time.perf_counter() - start < 30, "the helper was not left to do 10,000 items"
+
+
+def test_an_unpicklable_error_comes_back_as_its_text() -> None:
+    here = os.getpid()
+
+    class Local(Exception):  # a local class cannot be pickled
+        pass
+
+    def work(item: int) -> int:
+        time.sleep(0.01)
+        if os.getpid() != here:
+            raise Local("cannot travel")
+        return item
+
+    with pytest.raises(RuntimeError, match="Local: cannot travel"):
+        _collect(list(range(50)), work)
+
+
+def test_a_helper_that_dies_is_an_error_not_a_hang() -> None:
+    here = os.getpid()
+
+    def work(item: int) -> int:
+        time.sleep(0.01)
+        if os.getpid() != here:
+            os._exit(3)  # as if killed for lack of memory
+        return item
+
+    with pytest.raises(RuntimeError, match="worker process died .* exit codes 3"):
+        _collect(list(range(50)), work)
+
+
+def test_results_keep_flowing_while_this_process_is_busy() -> None:
+    """Many large results from a helper while this process works on one long item: no deadlock
+    on a full pipe."""
+    here = os.getpid()
+
+    def work(item: int) -> bytes:
+        if os.getpid() == here and item == 0:
+            time.sleep(1.0)
+        return bytes(64 * 1024)
+
+    got = _collect(list(range(200)), work)
+    assert len(got) == 200

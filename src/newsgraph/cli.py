@@ -7,6 +7,9 @@ exit 2 (click's contract).
 
 from __future__ import annotations
 
+import atexit
+import functools
+import gc
 import sys
 import time
 from collections.abc import Callable, Iterator
@@ -60,6 +63,18 @@ def main() -> None:
 
     Start with `newsgraph build`, then look in exports/.
     """
+    _skip_last_collection()
+
+
+@functools.cache
+def _skip_last_collection() -> None:
+    """Freeze every object at exit, so that Python's last collection does not walk them.
+
+    A build leaves millions of objects; that walk took 0.5 s of a 12 s build at 10k files, and
+    the memory goes back with the process anyway. (Registered once per process; in tests, which
+    run the CLI in-process, it runs when the test process ends.)
+    """
+    atexit.register(gc.freeze)
 
 
 def _check_base_iri(ctx: click.Context, param: click.Parameter, value: str) -> str:

@@ -8,6 +8,7 @@ intact.
 
 from __future__ import annotations
 
+import gc
 import json
 import os
 import shutil
@@ -260,18 +261,26 @@ def run_build(
     """
     names = [get_exporter(f).name for f in formats] if formats is not None else None
     out = Path(out_dir)
-    result = build(
-        paths,
-        globs=globs,
-        jobs=jobs,
-        progress=progress,
-        on_files=on_files,
-        base_iri=base_iri,
-        cache=out / CACHE_PATH if incremental else None,
-    )
-    out.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=".newsgraph-build-", dir=out))
+    freeze = gc.get_freeze_count() == 0  # (else the caller froze objects: leave them be)
+    with gc_paused():
+        result = build(
+            paths,
+            globs=globs,
+            jobs=jobs,
+            progress=progress,
+            on_files=on_files,
+            base_iri=base_iri,
+            cache=out / CACHE_PATH if incremental else None,
+        )
+        if freeze:
+            # The millions of objects made while the collector was off live until the exports
+            # are written: frozen, the collector does not walk them when it is back on (2.5 s
+            # at 100k files), nor do the export helpers' collections touch their pages.
+            gc.freeze()
+    staging = None
     try:
+        out.mkdir(parents=True, exist_ok=True)
+        staging = Path(tempfile.mkdtemp(prefix=".newsgraph-build-", dir=out))
         written = write_exports(result.graph, staging, names, jobs=jobs)
         result.report["outputs"] = {name: path.name for name, path in written.items()}
         _write_json(result.report, staging / REPORT_FILENAME)
@@ -289,5 +298,8 @@ def run_build(
             f"{out}: cannot write the exports ({exc}); the previous exports were left as they were"
         ) from exc
     finally:
-        shutil.rmtree(staging, ignore_errors=True)
+        if staging is not None:
+            shutil.rmtree(staging, ignore_errors=True)
+        if freeze:
+            gc.unfreeze()
     return result

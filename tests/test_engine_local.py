@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import os
 import time
+from pathlib import Path
 
 import pytest
 
+from newsgraph.engines import local
 from newsgraph.engines.local import run_shared
 
-pytestmark = pytest.mark.skipif(not hasattr(os, "fork"), reason="needs fork")
+needs_fork = pytest.mark.skipif(not hasattr(os, "fork"), reason="needs fork")
 
 
 def _collect(items: list[int], func, workers: int = 2) -> dict[int, object]:  # type: ignore[no-untyped-def]
@@ -23,6 +25,7 @@ def _collect(items: list[int], func, workers: int = 2) -> dict[int, object]:  # 
     return got
 
 
+@needs_fork
 def test_every_item_once_shared_between_this_process_and_a_helper() -> None:
     here = os.getpid()
     shared = [1, 2, 3]  # made before the fork: the helper reads it without pickling
@@ -38,11 +41,13 @@ def test_every_item_once_shared_between_this_process_and_a_helper() -> None:
     assert here in pids and len(pids) == 2, "this process and one helper both worked"
 
 
+@needs_fork
 def test_one_worker_runs_everything_here() -> None:
     got = _collect(list(range(5)), lambda item: os.getpid(), workers=1)
     assert set(got.values()) == {os.getpid()}
 
 
+@needs_fork
 def test_an_error_in_a_helper_is_raised_here() -> None:
     here = os.getpid()
 
@@ -56,6 +61,7 @@ def test_an_error_in_a_helper_is_raised_here() -> None:
         _collect(list(range(50)), work)
 
 
+@needs_fork
 def test_an_error_here_stops_the_helpers() -> None:
     here = os.getpid()
 
@@ -71,6 +77,7 @@ def test_an_error_here_stops_the_helpers() -> None:
     assert time.perf_counter() - start < 30, "the helper was not left to do 10,000 items"
 
 
+@needs_fork
 def test_an_unpicklable_error_comes_back_as_its_text() -> None:
     here = os.getpid()
 
@@ -87,6 +94,7 @@ def test_an_unpicklable_error_comes_back_as_its_text() -> None:
         _collect(list(range(50)), work)
 
 
+@needs_fork
 def test_a_helper_that_dies_is_an_error_not_a_hang() -> None:
     here = os.getpid()
 
@@ -96,10 +104,11 @@ def test_a_helper_that_dies_is_an_error_not_a_hang() -> None:
             os._exit(3)  # as if killed for lack of memory
         return item
 
-    with pytest.raises(RuntimeError, match="worker process died .* exit codes 3"):
+    with pytest.raises(RuntimeError, match=r"worker process died .* exit codes 3"):
         _collect(list(range(50)), work)
 
 
+@needs_fork
 def test_results_keep_flowing_while_this_process_is_busy() -> None:
     """Many large results from a helper while this process works on one long item: no deadlock
     on a full pipe."""
@@ -112,3 +121,50 @@ def test_results_keep_flowing_while_this_process_is_busy() -> None:
 
     got = _collect(list(range(200)), work)
     assert len(got) == 200
+
+
+GIB = 1 << 30
+
+
+@pytest.mark.parametrize(
+    ("resident", "available", "wanted", "expected"),
+    [
+        (1 * GIB, 20 * GIB, 2, 2),  # plenty
+        (1 * GIB, 20 * GIB, 64, 25),  # 0.9 * 20 / 0.75 = 24 helpers (and this process)
+        (10 * GIB, 5 * GIB, 2, 1),  # a helper's copy would not fit: this process alone
+        (4 * GIB, 7 * GIB, 8, 3),  # two helpers' copies fit (0.9 * 7 // 3 = 2)
+    ],
+)
+def test_helpers_are_left_out_when_memory_is_short(
+    monkeypatch: pytest.MonkeyPatch, resident: int, available: int, wanted: int, expected: int
+) -> None:
+    monkeypatch.setattr(local, "_memory", lambda: (resident, available))
+    assert local.affordable_workers(wanted) == min(expected, wanted)
+
+
+def test_without_proc_every_worker_wanted(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(local, "_memory", lambda: None)
+    assert local.affordable_workers(5) == 5
+
+
+def test_this_machine_reports_its_memory() -> None:
+    memory = local._memory()
+    if not Path("/proc/meminfo").exists():
+        pytest.skip("no /proc")
+    assert memory is not None and memory[0] > 0 and memory[1] > 0
+
+
+def test_exports_written_here_alone_when_memory_is_short(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """No helper is forked then, and the files are the same."""
+    from newsgraph import build
+    from newsgraph.export import write_exports
+
+    graph = build([Path(__file__).resolve().parents[1] / "seeds"]).graph
+    roomy = write_exports(graph, tmp_path / "roomy", ["turtle", "json"], jobs=2)
+    monkeypatch.setattr(local, "_memory", lambda: (10 * GIB, 1 * GIB))
+    monkeypatch.setattr(local, "run_shared", lambda *a, **k: pytest.fail("a helper was forked"))
+    tight = write_exports(graph, tmp_path / "tight", ["turtle", "json"], jobs=2)
+    for name, path in roomy.items():
+        assert path.read_bytes() == tight[name].read_bytes()

@@ -7,9 +7,18 @@ import os
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
+from pathlib import Path
 from typing import TypeVar, cast
 
-__all__ = ["SERIAL_BELOW", "default_jobs", "gc_paused", "map_ordered", "run_shared"]
+__all__ = [
+    "HELPER_COPY",
+    "SERIAL_BELOW",
+    "affordable_workers",
+    "default_jobs",
+    "gc_paused",
+    "map_ordered",
+    "run_shared",
+]
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -66,6 +75,41 @@ def map_ordered(
         chunksize = max(1, min(256, len(items) // (jobs * 8)))
     with ProcessPoolExecutor(max_workers=jobs) as pool:
         yield from pool.map(func, items, chunksize=chunksize)
+
+
+# What a forked helper copies of this process's memory when it walks all of a graph (its writes to
+# reference counts copy the pages): measured 0.70 at 100k articles (1.26 GiB against 1.80 GiB).
+HELPER_COPY = 0.75
+
+
+def affordable_workers(wanted: int, *, copy: float = HELPER_COPY) -> int:
+    """How many of ``wanted`` processes (this one and forked helpers) fit in the memory left.
+
+    Each helper may come to hold ``copy`` times this process's resident memory; helpers are
+    dropped until they fit in 90% of the memory the kernel says is available (``MemAvailable``),
+    down to this process alone, so that a big graph is written more slowly rather than killed
+    for want of memory. Where ``/proc`` cannot tell (not Linux), ``wanted``.
+    """
+    memory = _memory()
+    if memory is None:
+        return wanted
+    resident, available = memory
+    helpers = int(0.9 * available // max(1.0, copy * resident))
+    return max(1, min(wanted, 1 + helpers))
+
+
+def _memory() -> tuple[int, int] | None:
+    """This process's resident memory and the memory available, in bytes (``None``: unknown)."""
+    try:
+        resident = int(Path("/proc/self/statm").read_text().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+        available = next(
+            int(line.split()[1]) * 1024
+            for line in Path("/proc/meminfo").read_text().splitlines()
+            if line.startswith("MemAvailable:")
+        )
+    except (OSError, ValueError, IndexError, StopIteration):
+        return None
+    return resident, available
 
 
 def run_shared(

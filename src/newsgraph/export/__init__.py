@@ -202,7 +202,10 @@ def write_exports(
     receiving a copy (:func:`newsgraph.engines.local.run_shared`), write each other format whole
     and each RDF shard as part files, longest tasks first; this process appends the parts to the
     RDF files in shard order as they come in (where ``fork`` does not exist, everything is
-    written here, one after another). The bytes are the same for any ``jobs``.
+    written here, one after another). Helpers are left out while the memory available would not
+    hold their copies of the pages they touch
+    (:func:`~newsgraph.engines.local.affordable_workers`). The bytes are the same for any
+    ``jobs``.
 
     Measured on the 10,000-file benchmark graph (18,447 nodes, 739k triples; 2 cores, best of
     3): the four RDF outputs took 20.1 s in one process and 11.5 s with 2 workers when each
@@ -221,11 +224,14 @@ def write_exports(
     rdf = bool(parts) or _VOID in written
     others = [e for e in chosen if e.name not in _RDF_PARTS and e.name != _VOID]
     tasks = _tasks(graph, others, parts, rdf)
+    from newsgraph.engines.local import affordable_workers, run_shared
+
     workers = min(len(tasks), (os.cpu_count() or 1) if jobs is None else jobs)
+    if workers > 1:
+        workers = affordable_workers(workers)  # fewer helpers when memory is short
     if workers <= 1 or not hasattr(os, "fork"):
         _write_here(graph, written, parts, rdf, others)
         return written
-    from newsgraph.engines.local import run_shared
     from newsgraph.export.rdf import PartJoiner, write_rdf_shard
 
     shards = sum(1 for t in tasks if t.format is None)

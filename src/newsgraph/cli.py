@@ -46,7 +46,8 @@ def jobs_option(func: F) -> F:
         "-j",
         type=click.IntRange(min=1),
         default=None,
-        help="Worker processes for loading and for writing the formats [default: one per core].",
+        help="Worker processes for loading and for writing the formats (fewer for writing when "
+        "memory is short) [default: one per core].",
     )(func)
 
 

@@ -238,3 +238,27 @@ def test_build_time_honours_source_date_epoch(monkeypatch: pytest.MonkeyPatch) -
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
     g = newsgraph.build_graph([Article("a.md", web_url="https://x.com/a")])
     assert g.graph["built_at"] == "2023-11-14T22:13:20+00:00"
+
+
+@needs_corpus
+def test_records_handed_over_give_the_same_graph_and_report(
+    corpus_build: newsgraph.BuildResult, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """keep_records=False (run_build's way, to spare memory): the same graph and report; every
+    file is still listed with its status and problems, without its article."""
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    kept = newsgraph.build([CORPUS])
+    released = newsgraph.build([CORPUS], keep_records=False)
+    assert nx.utils.graphs_equal(kept.graph, released.graph)
+    assert list(kept.graph.nodes(data=True)) == list(released.graph.nodes(data=True))
+    assert list(kept.graph.edges(keys=True, data=True)) == list(
+        released.graph.edges(keys=True, data=True)
+    )
+    assert kept.report == released.report
+    assert released.loaded.articles == []
+    assert [f.file for f in kept.loaded.files] == [f.file for f in released.loaded.files]
+    for before, after in zip(kept.loaded.files, released.loaded.files, strict=True):
+        assert after.loaded == before.loaded
+        assert after.released == before.loaded and after.article is None
+        assert after.problems == before.problems and after.sha256 == before.sha256
+    assert kept.loaded.problems == released.loaded.problems

@@ -97,13 +97,18 @@ class Article:
 
 @dataclass(frozen=True, slots=True)
 class FileResult:
-    """What loading one file gave: the article (``None`` when skipped) and its problems."""
+    """What loading one file gave: the article (``None`` when skipped) and its problems.
+
+    ``released`` is true when the file loaded but its article was let go once it was built into
+    the graph (``newsgraph.build(keep_records=False)``, as ``run_build`` does, to spare memory).
+    """
 
     file: str
     sha256: str
     article: Article | None
     problems: tuple[Problem, ...] = ()
+    released: bool = False
 
     @property
     def loaded(self) -> bool:
-        return self.article is not None
+        return self.article is not None or self.released

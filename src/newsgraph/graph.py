@@ -149,6 +149,18 @@ def _merge_extra(
     return merged
 
 
+def _with_extra(
+    data: dict[str, Any], extras: Iterable[Mapping[str, Any]], alternatives: dict[str, list[Any]]
+) -> dict[str, Any]:
+    """``data`` with the merged ``extra`` of its mentions, then ``alternatives``, if not empty."""
+    extra = _merge_extra(extras, alternatives)
+    if extra:
+        data["extra"] = extra
+    if alternatives:
+        data["alternatives"] = alternatives
+    return data
+
+
 def _looks_like_address(label: str) -> bool:
     return "/" in label or ("." in label and " " not in label)
 
@@ -223,12 +235,7 @@ def _article_node(key: str, mentions: list[Article], urls: list[str]) -> dict[st
         data["urls"] = urls
     data["stub"] = all(m.is_related_item for m in mentions)
     data["sources"] = [_mention_source(m) for m in mentions]
-    extra = _merge_extra((m.extra for m in mentions), alternatives)
-    if extra:
-        data["extra"] = extra
-    if alternatives:
-        data["alternatives"] = alternatives
-    return data
+    return _with_extra(data, (m.extra for m in mentions), alternatives)
 
 
 def _one_mention_node(data: dict[str, Any], mention: Article, urls: list[str]) -> dict[str, Any]:
@@ -275,13 +282,7 @@ def _provider_node(node: str, providers: list[Provider]) -> dict[str, Any]:
     images = _union_images(p.images for p in providers)
     if images:
         data["images"] = images
-    alternatives: dict[str, list[Any]] = {}
-    extra = _merge_extra((p.extra for p in providers), alternatives)
-    if extra:
-        data["extra"] = extra
-    if alternatives:
-        data["alternatives"] = alternatives
-    return data
+    return _with_extra(data, (p.extra for p in providers), {})
 
 
 def _topic_node(labels: Counter[str]) -> dict[str, Any]:

@@ -778,3 +778,44 @@ def test_the_index_keeps_date_times_in_utc_read_or_kept(broken_dir: Path, tmp_pa
         p.isoformat() for p in fresh.published if p
     ]
     assert kept.days() == fresh.days()
+
+
+def test_the_build_keeps_the_full_text_index_and_foci_use_it_while_it_is_current(
+    tmp_path: Path,
+) -> None:
+    """The foci's full-text index is made by the build and opened, not filled again, by later
+    analyses; a changed graph.json makes a new one; the answers are the same either way."""
+    import os
+
+    from newsgraph.analysis import focus as focus_module
+
+    out = tmp_path / "build"
+    newsgraph.run_build([ROOT / "seeds"], out, formats=["json"])
+    assert (out / focus_module.FULLTEXT_CACHE).is_file()
+    assert not list((out / ".newsgraph-cache").glob("*.tmp"))
+    query = '"facial recognition" OR ordinance'
+    fresh = focus_module.FocusMatcher(GraphIndex.read(out)).match(query)  # filled in memory
+    assert fresh
+
+    kept = (out / focus_module.FULLTEXT_CACHE).resolve()
+
+    def backing(matcher: focus_module.FocusMatcher) -> str:
+        """The file the matcher's full-text index is read from ("" in memory)."""
+        return str(matcher._connection.execute("PRAGMA database_list").fetchone()[2])
+
+    matcher = GraphIndex.read(out).matcher
+    assert matcher.match(query) == fresh
+    assert backing(matcher) == str(kept), "the kept index was not used"
+
+    # graph.json written again: the kept index is stale, made again in memory, and kept anew
+    os.utime(out / "graph.json", ns=(1, 1))
+    matcher = GraphIndex.read(out).matcher
+    assert matcher.match(query) == fresh
+    assert backing(matcher) == ""
+    matcher = GraphIndex.read(out).matcher
+    assert matcher.match(query) == fresh
+    assert backing(matcher) == str(kept), "the new one was not kept"
+
+    # a broken kept file is ignored
+    (out / focus_module.FULLTEXT_CACHE).write_bytes(b"not sqlite")
+    assert GraphIndex.read(out).matcher.match(query) == fresh

@@ -22,6 +22,7 @@ from typing import Any, TypeVar
 import networkx as nx
 
 from newsgraph import __version__
+from newsgraph.analysis.focus import FULLTEXT_CACHE
 from newsgraph.analysis.index import INDEX_CACHE
 from newsgraph.cache import LoadCache, stamp
 from newsgraph.engines.local import gc_paused
@@ -321,9 +322,10 @@ def run_build(
             path.replace(target)
             result.outputs[name] = target
         _remove_dask_outputs(out, keep={p.name for p in result.outputs.values()})
-        if (staging / INDEX_CACHE).is_file():  # the analysis index written with graph.json
-            (out / INDEX_CACHE).parent.mkdir(exist_ok=True)
-            (staging / INDEX_CACHE).replace(out / INDEX_CACHE)
+        for kept in (INDEX_CACHE, FULLTEXT_CACHE):  # the analysis indexes made with graph.json
+            if (staging / kept).is_file():
+                (out / kept).parent.mkdir(exist_ok=True)
+                (staging / kept).replace(out / kept)
     except OSError as exc:
         raise ExportError(
             f"{out}: cannot write the exports ({exc}); the previous exports were left as they were"

@@ -184,7 +184,7 @@ class GraphIndex:
         if self._matcher is None:
             from newsgraph.analysis.focus import FocusMatcher
 
-            self._matcher = FocusMatcher(self)
+            self._matcher = FocusMatcher(self, kept=self.source or None)
         return self._matcher
 
     def position(self, article: str) -> int:

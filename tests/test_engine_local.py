@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -47,17 +48,40 @@ def test_one_worker_runs_everything_here() -> None:
     assert set(got.values()) == {os.getpid()}
 
 
+def _raise_value_error() -> None:
+    raise ValueError("bad item")
+
+
+def _raise_unpicklable() -> None:
+    local = type("Local", (Exception,), {})  # a class no pickle can find by name
+    raise local("cannot travel")
+
+
+def _die() -> None:
+    os._exit(3)  # as if killed for lack of memory
+
+
 @needs_fork
-def test_an_error_in_a_helper_is_raised_here() -> None:
+@pytest.mark.parametrize(
+    ("fail", "error", "match"),
+    [
+        (_raise_value_error, ValueError, "bad item"),  # raised here as it was raised there
+        (_raise_unpicklable, RuntimeError, "Local: cannot travel"),  # its text, then
+        (_die, RuntimeError, r"worker process died .* exit codes 3"),  # an error, not a hang
+    ],
+)
+def test_a_helper_that_fails_makes_an_error_here(
+    fail: Callable[[], None], error: type[BaseException], match: str
+) -> None:
     here = os.getpid()
 
     def work(item: int) -> int:
         time.sleep(0.01)
         if os.getpid() != here:
-            raise ValueError(f"bad item {item}")
+            fail()
         return item
 
-    with pytest.raises(ValueError, match="bad item"):
+    with pytest.raises(error, match=match):
         _collect(list(range(50)), work)
 
 
@@ -75,37 +99,6 @@ def test_an_error_here_stops_the_helpers() -> None:
     with pytest.raises(KeyError, match="here"):
         _collect(list(range(10_000)), work)
     assert time.perf_counter() - start < 30, "the helper was not left to do 10,000 items"
-
-
-@needs_fork
-def test_an_unpicklable_error_comes_back_as_its_text() -> None:
-    here = os.getpid()
-
-    class Local(Exception):  # a local class cannot be pickled
-        pass
-
-    def work(item: int) -> int:
-        time.sleep(0.01)
-        if os.getpid() != here:
-            raise Local("cannot travel")
-        return item
-
-    with pytest.raises(RuntimeError, match="Local: cannot travel"):
-        _collect(list(range(50)), work)
-
-
-@needs_fork
-def test_a_helper_that_dies_is_an_error_not_a_hang() -> None:
-    here = os.getpid()
-
-    def work(item: int) -> int:
-        time.sleep(0.01)
-        if os.getpid() != here:
-            os._exit(3)  # as if killed for lack of memory
-        return item
-
-    with pytest.raises(RuntimeError, match=r"worker process died .* exit codes 3"):
-        _collect(list(range(50)), work)
 
 
 @needs_fork

@@ -8,8 +8,12 @@ their test module.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
+
+if TYPE_CHECKING:
+    import networkx as nx
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 DATA_DIR = REPO_ROOT / "tests" / "data"
@@ -71,3 +75,21 @@ def corpus_exports(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("corpus-exports")
     newsgraph.run_build([CORPUS_DIR], out)
     return out
+
+
+@pytest.fixture(scope="module")
+def seed_graph() -> nx.MultiDiGraph:
+    """The graph of ``seeds/`` (one per test module, which may change it)."""
+    import newsgraph
+
+    return newsgraph.build([REPO_ROOT / "seeds"]).graph
+
+
+@pytest.fixture(scope="module")
+def corpus_graph() -> nx.MultiDiGraph:
+    """The graph of the real corpus (one per test module); skips the test when it is absent."""
+    import newsgraph
+
+    if not CORPUS_DIR.is_dir():
+        pytest.skip(f"corpus not available at {CORPUS_DIR}")
+    return newsgraph.build([CORPUS_DIR]).graph

@@ -27,7 +27,6 @@ from hypothesis import strategies as st
 from lxml import etree
 
 import newsgraph
-from conftest import CORPUS_DIR, REPO_ROOT
 from newsgraph.analysis.index import GraphIndex
 from newsgraph.export.flatten import flat_copy
 from newsgraph.export.gexf import write_gexf
@@ -161,18 +160,6 @@ def nodes_only_graph() -> nx.MultiDiGraph:
     g = nx.MultiDiGraph()
     g.add_nodes_from(["b", "a"])
     return g
-
-
-@pytest.fixture(scope="module")
-def seed_graph() -> nx.MultiDiGraph:
-    return newsgraph.build([REPO_ROOT / "seeds"]).graph
-
-
-@pytest.fixture(scope="module")
-def corpus_graph() -> nx.MultiDiGraph:
-    if not CORPUS_DIR.is_dir():
-        pytest.skip(f"corpus not available at {CORPUS_DIR}")
-    return newsgraph.build([CORPUS_DIR]).graph
 
 
 GRAPHS: dict[str, Callable[[], nx.MultiDiGraph]] = {

@@ -91,18 +91,6 @@ def hostile_graph(base_iri: str | None = None, *, odd: bool = True) -> nx.MultiD
     return graph
 
 
-@pytest.fixture(scope="module")
-def seed_graph() -> nx.MultiDiGraph:
-    return newsgraph.build([ROOT / "seeds"]).graph
-
-
-@pytest.fixture(scope="module")
-def corpus_graph() -> nx.MultiDiGraph:
-    if not CORPUS.is_dir():
-        pytest.skip(f"corpus not available at {CORPUS}")
-    return newsgraph.build([CORPUS]).graph
-
-
 def graphs(request: pytest.FixtureRequest) -> nx.MultiDiGraph:
     name = request.param
     if name == "hostile":

@@ -195,6 +195,20 @@ def test_get_gives_what_newsgraph_sparql_gives(endpoint: str, exports: Path, que
         assert body == cli(query, exports, fmt)
 
 
+def test_an_on_disk_store_is_served(exports: Path, tmp_path: Path) -> None:
+    store = tmp_path / "store"
+    for run in range(2):  # loaded, then reused
+        with running_server(exports, tmp_path / "serve.log", "--store", str(store)) as (url, _):
+            answers = [fetch(url, query=q, headers={"Accept": "text/csv"}) for q in (TOPICS,) * 3]
+            assert {(status, body) for status, _, body in answers} == {
+                (200, cli(TOPICS, exports, "csv"))
+            }
+            body = fetch(url, query=PROVIDERS)[2]
+            assert json.loads(body) == json.loads(cli(PROVIDERS, exports, "json"))
+        loaded = "loading the data into the on-disk store" in (tmp_path / "serve.log").read_text()
+        assert loaded == (run == 0)  # the second run reused it
+
+
 @pytest.mark.parametrize(
     "method,request_method",
     [("GET", None), (POST, URLENCODED), (POST, POSTDIRECTLY)],

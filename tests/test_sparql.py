@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
 import re
 import shutil
 import subprocess
@@ -24,10 +25,12 @@ from newsgraph.errors import ExportError, QueryError
 from newsgraph.export.rdf import rdf_files
 from newsgraph.sparql import (
     RESULT_FORMATS,
+    STORE_STAMP,
     open_store,
     read_query,
     result_kind,
     run_query,
+    stored_triples,
     write_results,
 )
 
@@ -270,6 +273,89 @@ def test_a_format_that_cannot_hold_the_result(
 def test_every_result_format_is_offered_by_the_cli() -> None:
     option = next(p for p in main.commands["sparql"].params if p.name == "fmt")
     assert list(option.type.choices) == list(RESULT_FORMATS)  # type: ignore[attr-defined]
+
+
+# -- the on-disk store ----------------------------------------------------------------------------
+
+
+def test_an_on_disk_store_holds_what_memory_does_and_is_reused(
+    seed_exports: Path, tmp_path: Path
+) -> None:
+    data = tmp_path / "exports"
+    shutil.copytree(seed_exports, data)
+    folder = tmp_path / "store"
+    loads: list[Path] = []
+    disk = open_store([data], store=folder, on_load=loads.append)
+    assert loads == [folder]
+    assert store_triples(disk) == store_triples(open_store([data]))
+    assert stored_triples(folder) == len(disk) == len(open_store([data]))
+    with pytest.raises(RuntimeError, match="read-write"):  # read-only: never edited
+        disk.add(pyoxigraph.Quad(*(pyoxigraph.NamedNode("https://a.example/x"),) * 3))
+    del disk
+    # graph.nt made different but with the same size and modification time: still reused
+    nt = data / "graph.nt"
+    info = nt.stat()
+    nt.write_bytes(nt.read_bytes().replace(b"Computer Vision", b"Computer Visiom"))
+    os.utime(nt, ns=(info.st_atime_ns, info.st_mtime_ns))
+    again = open_store([data], store=folder, on_load=loads.append)
+    assert loads == [folder]
+    assert [r["label"].value for r in run_query(again, TOPICS)] == ["AI", "Computer Vision"]
+    del again
+    # a changed file (here: touched) is loaded again, in place
+    os.utime(nt)
+    fresh = open_store([data], store=folder, on_load=loads.append)
+    assert loads == [folder, folder]
+    assert [r["label"].value for r in run_query(fresh, TOPICS)] == ["AI", "Computer Visiom"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["exports", "store"]  # nothing left over
+
+
+def test_other_data_loads_the_store_again(seed_exports: Path, tmp_path: Path) -> None:
+    folder = tmp_path / "store"
+    open_store([seed_exports / "graph.ttl"], store=folder)
+    both = open_store([seed_exports], store=folder)  # graph.nt and graph.void.ttl
+    assert store_triples(both) == store_triples(open_store([seed_exports]))
+
+
+def test_a_damaged_store_is_loaded_again(seed_exports: Path, tmp_path: Path) -> None:
+    folder = tmp_path / "store"
+    open_store([seed_exports], store=folder)  # (let go at once: closed)
+    for file in folder.iterdir():
+        if file.name != STORE_STAMP:
+            file.unlink()
+    again = open_store([seed_exports], store=folder)
+    assert store_triples(again) == store_triples(open_store([seed_exports]))
+
+
+def test_a_folder_holding_something_else_is_refused_untouched(
+    seed_exports: Path, tmp_path: Path
+) -> None:
+    (tmp_path / "notes.txt").write_text("mine")
+    with pytest.raises(ExportError, match=r"not a newsgraph SPARQL store .*new or empty folder"):
+        open_store([seed_exports], store=tmp_path)
+    assert [p.name for p in tmp_path.iterdir()] == ["notes.txt"]
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    assert len(open_store([seed_exports], store=empty)) > 0
+
+
+def test_cli_store_is_loaded_once(seed_exports: Path, tmp_path: Path) -> None:
+    command = ["sparql", TOPICS, "--data", str(seed_exports), "--store", str(tmp_path / "s")]
+    first, second = CliRunner().invoke(main, command), CliRunner().invoke(main, command)
+    assert first.exit_code == second.exit_code == 0, first.output + second.output
+    assert first.stdout == second.stdout
+    assert first.stdout.splitlines()[2:] == ["AI", "Computer Vision", "(2 rows)"]
+    assert "loading the data into the on-disk store" in first.stderr
+    assert second.stderr == ""
+    refused = CliRunner().invoke(main, [*command[:-1], str(seed_exports)])
+    assert refused.exit_code == 1
+    assert "not a newsgraph SPARQL store" in refused.stderr
+
+
+def test_python_query_takes_a_store(seed_exports: Path, tmp_path: Path) -> None:
+    rows = newsgraph.query(TOPICS, [seed_exports], store=tmp_path / "s")
+    assert [r["label"].value for r in rows] == ["AI", "Computer Vision"]
+    assert stored_triples(tmp_path / "s") is not None
+    assert stored_triples(tmp_path) is None
 
 
 # -- the command ----------------------------------------------------------------------------------

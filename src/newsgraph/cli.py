@@ -340,6 +340,11 @@ def validate_command(export: Path) -> None:
     click.echo("conforms: no violations")
 
 
+def _loading_note(store: Path) -> None:
+    """Say on stderr that ``--store`` is being loaded (minutes, for a big build)."""
+    click.echo(f"loading the data into the on-disk store {store} (once) ...", err=True)
+
+
 def _shorten(text: str, limit: int = 200) -> str:
     return text if len(text) <= limit else text[: limit - 3] + "..."
 
@@ -356,9 +361,22 @@ def data_option(func: F) -> F:
     )(func)
 
 
+def store_option(func: F) -> F:
+    return click.option(
+        "--store",
+        metavar="DIR",
+        type=click.Path(file_okay=False, path_type=Path),
+        help="Keep the data in an on-disk store in DIR (a new or empty folder the first time) "
+        "and reuse it while the data files are unchanged: for big builds, loaded once instead "
+        "of for every run (a million articles: about 20 minutes once, then queries start at "
+        "once).",
+    )(func)
+
+
 @main.command("sparql")
 @click.argument("query", metavar="QUERY_OR_FILE")
 @data_option
+@store_option
 @click.option(
     "--format",
     "-f",
@@ -369,14 +387,15 @@ def data_option(func: F) -> F:
     help="table: aligned columns (Turtle for CONSTRUCT); csv, tsv, json, xml: SPARQL results "
     "for SELECT and ASK; turtle, ntriples: for CONSTRUCT and DESCRIBE.",
 )
-def sparql_command(query: str, data: tuple[Path, ...], fmt: str) -> None:
+def sparql_command(query: str, data: tuple[Path, ...], store: Path | None, fmt: str) -> None:
     """Run a SPARQL query on the RDF exports and print its results.
 
     QUERY_OR_FILE is a SPARQL 1.1 query (SELECT, ASK, CONSTRUCT, DESCRIBE) or the path of a .rq
     file; ontology/queries/ has examples. The prefixes ng:, schema:, skos:, dcterms:, prov:,
     void:, rdf:, rdfs:, owl: and xsd: are predeclared. --data loads export folders (graph.nt,
-    else graph.ttl, plus graph.void.ttl) or RDF files into an in-memory store. Updates are
-    refused: the exports are rebuilt by `newsgraph build`, never edited.
+    else graph.ttl, plus graph.void.ttl) or RDF files into an in-memory store, or, with
+    --store, into an on-disk store that later runs reuse. Updates are refused: the exports are
+    rebuilt by `newsgraph build`, never edited.
 
     Example: newsgraph sparql "SELECT ?h WHERE { ?a schema:headline ?h } LIMIT 5" --data exports/
     """
@@ -384,13 +403,14 @@ def sparql_command(query: str, data: tuple[Path, ...], fmt: str) -> None:
 
     with _errors():
         text = read_query(query)
-        store = open_store(data or [Path("exports")])
-        output = write_results(run_query(store, text), fmt.lower())
+        opened = open_store(data or [Path("exports")], store=store, on_load=_loading_note)
+        output = write_results(run_query(opened, text), fmt.lower())
     click.echo(output, nl=not output.endswith(b"\n"))
 
 
 @main.command("serve")
 @data_option
+@store_option
 @click.option(
     "--host",
     metavar="ADDRESS",
@@ -414,7 +434,9 @@ def sparql_command(query: str, data: tuple[Path, ...], fmt: str) -> None:
     show_default=True,
     help="Seconds a query may run; a slower one is stopped and answered 503.",
 )
-def serve_command(data: tuple[Path, ...], host: str, port: int, timeout: float) -> None:
+def serve_command(
+    data: tuple[Path, ...], store: Path | None, host: str, port: int, timeout: float
+) -> None:
     """Serve the RDF exports as a read-only SPARQL endpoint at http://HOST:PORT/sparql.
 
     A SPARQL 1.1 Protocol endpoint: GET ?query=..., or POST the query (application/sparql-query,
@@ -425,12 +447,13 @@ def serve_command(data: tuple[Path, ...], host: str, port: int, timeout: float) 
     Example: newsgraph serve --data exports/ --port 7878
     """
     from newsgraph.serve import is_loopback, make_server
-    from newsgraph.sparql import open_store
+    from newsgraph.sparql import open_store, stored_triples
 
     with _errors():
-        store = open_store(data or [Path("exports")])
+        opened = open_store(data or [Path("exports")], store=store, on_load=_loading_note)
+        triples = stored_triples(store) if store is not None else len(opened)
         try:
-            server = make_server(store, host, port, timeout=timeout)
+            server = make_server(opened, host, port, timeout=timeout)
         except OSError as exc:
             raise click.ClickException(
                 f"cannot listen on {host}:{port} ({exc.strerror or exc}); "
@@ -440,7 +463,7 @@ def serve_command(data: tuple[Path, ...], host: str, port: int, timeout: float) 
         click.echo(
             f"warning: {host} is reachable from other machines; anyone there can query", err=True
         )
-    click.echo(f"SPARQL endpoint at {server.url} ({len(store)} triples); Ctrl-C stops it")
+    click.echo(f"SPARQL endpoint at {server.url} ({triples} triples); Ctrl-C stops it")
     sys.stdout.flush()
     try:
         server.serve_forever()

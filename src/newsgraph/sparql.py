@@ -1,11 +1,13 @@
 """SPARQL over the RDF exports: an embedded pyoxigraph store, read-only queries, result formats.
 
-:func:`open_store` bulk-loads export folders or RDF files into an in-memory
-:class:`pyoxigraph.Store`; :func:`run_query` runs a SPARQL 1.1 query on it with every prefix of
+:func:`open_store` bulk-loads export folders or RDF files into a :class:`pyoxigraph.Store`, in
+memory, or on disk for big builds (loaded once, then reused while the files are unchanged);
+:func:`run_query` runs a SPARQL 1.1 query on it with every prefix of
 :data:`newsgraph.vocab.PREFIXES` predeclared (a query's own ``PREFIX`` lines win), refuses
-updates, and turns syntax errors into :class:`~newsgraph.errors.QueryError` messages that give the
-line and column; :data:`RESULT_FORMATS` writes the results (an aligned table, SPARQL results CSV,
-TSV, JSON or XML, Turtle or N-Triples)::
+updates, and turns syntax errors into :class:`~newsgraph.errors.QueryError` messages that give
+the line and column;
+:data:`RESULT_FORMATS` writes the results (an aligned table, SPARQL results CSV, TSV, JSON or XML,
+Turtle or N-Triples)::
 
     >>> import newsgraph, tempfile
     >>> out = tempfile.mkdtemp()
@@ -22,8 +24,10 @@ TSV, JSON or XML, Turtle or N-Triples)::
 
 from __future__ import annotations
 
+import json
 import os
 import re
+import shutil
 import unicodedata
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
@@ -42,6 +46,7 @@ from pyoxigraph import (
     Store,
     serialize,
 )
+from pyoxigraph import __version__ as pyoxigraph_version
 
 from newsgraph.errors import ExportError, QueryError
 from newsgraph.export.rdf import RDF_FORMATS, rdf_files
@@ -57,6 +62,7 @@ __all__ = [
     "read_query",
     "result_kind",
     "run_query",
+    "stored_triples",
     "write_results",
 ]
 
@@ -67,27 +73,117 @@ DESCRIBE). Solutions and triples are iterators: they can be written once."""
 # -- data -----------------------------------------------------------------------------------------
 
 
-def open_store(paths: Iterable[str | os.PathLike[str]] = ("exports",)) -> Store:
-    """An in-memory store holding the RDF of ``paths`` (export folders or RDF files).
+def open_store(
+    paths: Iterable[str | os.PathLike[str]] = ("exports",),
+    *,
+    store: str | os.PathLike[str] | None = None,
+    on_load: Callable[[Path], None] | None = None,
+) -> Store:
+    """A store holding the RDF of ``paths`` (export folders or RDF files): in memory, or on disk.
 
     Args:
         paths: Export folders (their N-Triples, else ``graph.ttl``, plus ``graph.void.ttl``; see
             :func:`newsgraph.export.rdf.rdf_files`) or ``.ttl``, ``.nt`` and ``.jsonld`` files,
             all loaded into the default graph.
+        store: A folder for an on-disk store (RocksDB), for data too big to load for each
+            query: the first call loads ``paths`` into it, and later calls open it read-only
+            at once while those files are unchanged (same paths, sizes and modification
+            times); when they changed, it is loaded again. It must be a new or empty folder,
+            or one this function made. Default: an in-memory store, loaded on every call.
+        on_load: Called with ``store`` before the on-disk store is loaded (not when it is
+            reused), e.g. to say that this will take a while.
 
     Returns:
-        A :class:`pyoxigraph.Store` to give to :func:`run_query`.
+        A :class:`pyoxigraph.Store` to give to :func:`run_query` (read-only when on disk).
 
     Raises:
-        ExportError: A path is missing or is not RDF (the message names the file).
+        ExportError: A path is missing or is not RDF (the message names the file), or
+            ``store`` is a folder that holds something else.
     """
-    store = Store()
-    for file in rdf_files(paths, description=True):
+    files = rdf_files(paths, description=True)
+    if store is not None:
+        return _on_disk(files, Path(store), on_load)
+    memory = Store()
+    _load(memory, files)
+    return memory
+
+
+def _load(store: Store, files: Iterable[Path]) -> None:
+    for file in files:
         try:
             store.bulk_load(path=str(file), format=RDF_FORMATS[file.suffix.lower()])
         except (SyntaxError, OSError) as exc:
             raise ExportError(f"{file}: cannot be read as RDF: {exc}") from exc
-    return store
+
+
+# The description of an on-disk store, kept inside its folder (RocksDB leaves files it does not
+# name alone): what it was loaded from, to tell whether it is still current.
+STORE_STAMP = "newsgraph-store.json"
+_STORE_SCHEMA = "newsgraph-store/1"
+
+
+def _stamp(files: Iterable[Path]) -> dict[str, object]:
+    listed = []
+    for file in files:
+        info = file.stat()
+        listed.append([str(file.resolve()), info.st_size, info.st_mtime_ns])
+    return {"schema": _STORE_SCHEMA, "pyoxigraph": pyoxigraph_version, "files": listed}
+
+
+def _read_stamp(folder: Path) -> dict[str, object] | None:
+    try:
+        found = json.loads((folder / STORE_STAMP).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return found if isinstance(found, dict) and found.get("schema") == _STORE_SCHEMA else None
+
+
+def stored_triples(folder: str | os.PathLike[str]) -> int | None:
+    """How many triples the on-disk store in ``folder`` holds, as counted when it was loaded
+    (counting a big store again takes a scan); ``None`` if ``folder`` holds no such store."""
+    found = _read_stamp(Path(folder))
+    triples = found.get("triples") if found is not None else None
+    return triples if isinstance(triples, int) else None
+
+
+def _on_disk(files: list[Path], folder: Path, on_load: Callable[[Path], None] | None) -> Store:
+    """The read-only store in ``folder``, loaded from ``files`` first unless it is current."""
+    wanted = _stamp(files)
+    found = _read_stamp(folder)
+    if found is not None and {**found, "triples": None} == {**wanted, "triples": None}:
+        try:
+            return Store.read_only(str(folder))
+        except OSError:
+            pass  # damaged: loaded again below
+    if found is None and folder.exists() and (not folder.is_dir() or any(folder.iterdir())):
+        raise ExportError(
+            f"{folder}: not a newsgraph SPARQL store (no {STORE_STAMP}); name a new or empty "
+            "folder for --store, which newsgraph fills and reuses"
+        )
+    if on_load is not None:
+        on_load(folder)
+    # Loaded beside it and then put in its place, so that an interrupted load leaves no half
+    # store behind a stamp.
+    loading = folder.with_name(f".{folder.name}.loading-{os.getpid()}")
+    shutil.rmtree(loading, ignore_errors=True)
+    try:
+        fresh = Store(str(loading))
+        _load(fresh, files)
+        fresh.optimize()
+        wanted["triples"] = len(fresh)
+        fresh.flush()
+        del fresh  # closes it
+        (loading / STORE_STAMP).write_text(json.dumps(wanted, indent=1) + "\n", encoding="utf-8")
+        old = folder.with_name(f".{folder.name}.old-{os.getpid()}")
+        if folder.exists():
+            folder.rename(old)
+        loading.rename(folder)
+        shutil.rmtree(old, ignore_errors=True)
+    except OSError as exc:
+        raise ExportError(f"{folder}: cannot make the SPARQL store there ({exc})") from exc
+    finally:
+        shutil.rmtree(loading, ignore_errors=True)
+    return Store.read_only(str(folder))
 
 
 # -- queries --------------------------------------------------------------------------------------
@@ -408,10 +504,16 @@ def write_results(result: QueryResult, fmt: str = "table") -> bytes:
         raise QueryError(f"the query failed while running: {exc}") from exc
 
 
-def query(text: str, data: Iterable[str | os.PathLike[str]] = ("exports",)) -> QueryResult:
+def query(
+    text: str,
+    data: Iterable[str | os.PathLike[str]] = ("exports",),
+    *,
+    store: str | os.PathLike[str] | None = None,
+) -> QueryResult:
     """Run a query (or a ``.rq`` file) on the exports in ``data``: the one-call form for scripts.
 
-    Loads ``data`` with :func:`open_store` on every call; for many queries, open the store once
+    Loads ``data`` with :func:`open_store` on every call, unless ``store`` names a folder for an
+    on-disk store, which is loaded once and then reused; for many queries, open the store once
     and call :func:`run_query`.
 
     Example:
@@ -422,4 +524,4 @@ def query(text: str, data: Iterable[str | os.PathLike[str]] = ("exports",)) -> Q
         >>> [row["name"].value for row in rows]
         ['The Globe and Mail', 'The National Law Review']
     """
-    return run_query(open_store(data), read_query(text))
+    return run_query(open_store(data, store=store), read_query(text))

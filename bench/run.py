@@ -22,7 +22,7 @@ For each size it generates the synthetic corpus if it is not there yet (bench/ge
 - with ``--dask``, times ``newsgraph build --engine dask`` (a local cluster of 2 workers);
 - with ``--sparql``, runs every example query as a user would on an on-disk store
   (``newsgraph sparql --store``, each run a fresh process): the first run loads the store; then
-  each query's median of 3.
+  each query's median of 3 runs (fewer once its runs have taken 240 s).
 
 Figures go to stdout; copy them into bench/RESULTS.md with the commit they were measured at.
 """
@@ -163,21 +163,25 @@ def queries(out: Path, store: Path) -> None:
     each run a fresh process (start-up and opening the store included)."""
     ask = newsgraph("sparql", "ASK {}", "--data", out, "--store", store)
     first = measure(ask, stdout=subprocess.DEVNULL)
-    print(f"  on-disk store (sparql --store): loaded once in {first['wall']:.1f} s")
+    print(
+        f"  on-disk store (sparql --store): loaded once in {first['wall']:.1f} s, "
+        f"peak {first['pss_gib']:.2f} GiB"
+    )
     medians = []
     for file in sorted((ROOT / "ontology" / "queries").glob("*.rq")):
         graph = "CONSTRUCT" in file.read_text(encoding="utf-8")
         fmt = "ntriples" if graph else "tsv"  # rows: lines, less the TSV header
         command = newsgraph("sparql", file, "--data", out, "--store", store, "-f", fmt)
         times, rows = [], 0
-        for _ in range(3):
+        while len(times) < 3 and sum(times) < 240:  # a slow query: fewer runs
             with tempfile.TemporaryFile() as answer:
                 times.append(measure(command, stdout=answer)["wall"])
                 answer.seek(0)
                 rows = sum(1 for line in answer if line.strip()) - (0 if graph else 1)
         medians.append(statistics.median(times))
         print(
-            f"    {file.name:<34} median {medians[-1]:7.3f} s  worst {max(times):7.3f} s {rows:>9,}"
+            f"    {file.name:<34} median {medians[-1]:7.3f} s  worst {max(times):7.3f} s "
+            f"{rows:>9,} rows, {len(times)} runs"
         )
     middle = statistics.median(medians)
     print(f"  slowest median {max(medians):.3f} s; median of medians {middle:.3f} s")

@@ -713,6 +713,24 @@ def test_batches_cross_processes_as_equal_records(in_repo_root: Path, broken_dir
         assert len(identities) == (1 + len(article.related) if article is not None else 0)
 
 
+def test_a_batch_read_ahead_keeps_order_and_reports_unreadable_files(
+    tmp_path: Path, broken_dir: Path
+) -> None:
+    from newsgraph.load import _READ_AHEAD, decode_batch, load_batch
+
+    files = sorted(broken_dir.iterdir())
+    named = [(str(p), f"copy-{i}") for i, p in enumerate(files * 3)]  # more than the threads
+    named[5] = (str(tmp_path / "gone.md"), "gone.md")
+    named[-1] = (str(tmp_path), "a-folder.md")
+    assert len(named) > 2 * _READ_AHEAD
+    decoded = [result for result, _ in decode_batch(load_batch(named))]
+    assert decoded == [load_file(p, n) for p, n in named]
+    assert [r.file for r in decoded] == [n for _, n in named]
+    for unreadable in (decoded[5], decoded[-1]):
+        assert unreadable.article is None
+        assert "cannot be read" in unreadable.problems[0].message
+
+
 def test_discover_resolves_linked_files_once_and_skips_linked_folders(tmp_path: Path) -> None:
     from newsgraph.load import discover_files
 

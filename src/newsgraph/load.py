@@ -24,6 +24,7 @@ import math
 import os
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import date, datetime, timezone
 from pathlib import Path, PurePath
@@ -472,15 +473,33 @@ def load_file(path: str | os.PathLike[str], name: str | None = None) -> FileResu
         >>> result.article.provider.name, len(result.article.related), result.problems
         ('The Globe and Mail', 2, ())
     """
-    path = Path(path)
     name = name if name is not None else _display(os.path.realpath(path))
+    return _file_result(name, _contents(path))
+
+
+def _contents(path: str | os.PathLike[str]) -> bytes | OSError:
+    """The bytes of ``path``, or the error reading it (to report with the file's other results)."""
+    try:
+        with open(path, "rb") as file:
+            return file.read()
+    except OSError as exc:
+        return exc
+
+
+def _all_contents(paths: Sequence[str]) -> list[bytes | OSError]:
+    return [_contents(path) for path in paths]
+
+
+def _file_result(name: str, contents: bytes | OSError) -> FileResult:
+    """:func:`load_file` of the file named ``name`` in reports, given what reading it gave."""
     reader = _Reader(name)
     digest = ""
     article: Article | None = None
     try:
-        data = path.read_bytes()
-        digest = hashlib.sha256(data).hexdigest()
-        article = _read(data, reader)
+        if isinstance(contents, OSError):
+            raise contents
+        digest = hashlib.sha256(contents).hexdigest()
+        article = _read(contents, reader)
     except OSError as exc:
         reader.problems.append(
             Problem(name, "", "error", f"cannot be read ({exc.strerror}); check the path")
@@ -501,21 +520,42 @@ _ENCODER = msgspec.json.Encoder()
 _DECODER = msgspec.json.Decoder(list[Loaded])
 # Files a worker loads per task: large enough to amortise the hand-over, small enough to balance.
 _BATCH = 128
+# Threads reading a batch's files (each a share of them) before the worker parses them: files not
+# in the page cache wait on the disk. Measured on 20,000 files of the 1M benchmark corpus, caches
+# dropped, 2 workers: 11.9 - 13.3 s read one by one, 9.2 - 9.3 s with 4 threads (16 threads were
+# slower than 4: 9.2 s against 7.7 s on the 100k corpus); with the files cached, the same within
+# the noise (6.0 - 7.0 s).
+_READ_AHEAD = 4
+
+
+def _identified(result: FileResult) -> Loaded:
+    return result, mention_identities(result.article) if result.article is not None else []
 
 
 def _load_identified(path: str | os.PathLike[str], name: str) -> Loaded:
-    result = load_file(path, name)
-    return result, mention_identities(result.article) if result.article is not None else []
+    return _identified(load_file(path, name))
 
 
 def load_batch(batch: Sequence[tuple[str, str]]) -> bytes:
     """Load and identify a batch of ``(path, report name)`` pairs; the results encoded as bytes.
 
     The stage function that the engines map over their workers (a process pool here, Dask
-    workers in :mod:`newsgraph.engines.dask`); :func:`decode_batch` reads the bytes back.
+    workers in :mod:`newsgraph.engines.dask`); :func:`decode_batch` reads the bytes back. The
+    batch's files are read first, by :data:`_READ_AHEAD` threads that each read a share of them
+    (the disk serves several reads at once); the threads end with the batch.
     """
-    with gc_paused():
-        return _ENCODER.encode([_load_identified(path, name) for path, name in batch])
+    paths = [path for path, _ in batch]
+    share = -(-len(paths) // _READ_AHEAD) or 1
+    with gc_paused(), ThreadPoolExecutor(_READ_AHEAD) as readers:
+        shares = readers.map(
+            _all_contents, [paths[i : i + share] for i in range(0, len(paths), share)]
+        )
+        contents = [read for part in shares for read in part]
+        results = [
+            _identified(_file_result(name, read))
+            for (_, name), read in zip(batch, contents, strict=True)
+        ]
+        return _ENCODER.encode(results)
 
 
 def decode_batch(data: bytes) -> list[Loaded]:

@@ -5,9 +5,8 @@ memory, or on disk for big builds (loaded once, then reused while the files are 
 :func:`run_query` runs a SPARQL 1.1 query on it with every prefix of
 :data:`newsgraph.vocab.PREFIXES` predeclared (a query's own ``PREFIX`` lines win), refuses
 updates, and turns syntax errors into :class:`~newsgraph.errors.QueryError` messages that give
-the line and column;
-:data:`RESULT_FORMATS` writes the results (an aligned table, SPARQL results CSV, TSV, JSON or XML,
-Turtle or N-Triples)::
+the line and column; :data:`RESULT_FORMATS` writes the results (an aligned table, SPARQL results
+CSV, TSV, JSON or XML, Turtle or N-Triples)::
 
     >>> import newsgraph, tempfile
     >>> out = tempfile.mkdtemp()

@@ -27,3 +27,11 @@ def test_help_does_not_import_networkx() -> None:
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert result.stdout.strip() == "False", result.stderr
+
+
+@pytest.mark.parametrize("as_given", [str, lambda p: p], ids=["str", "Path"])
+def test_build_takes_one_path_as_well_as_a_list(seed_file: object, as_given: object) -> None:
+    """A single path is one path (a str used to be walked character by character, from /)."""
+    folder = as_given(seed_file.parent)  # type: ignore[attr-defined, operator]
+    result = newsgraph.build(folder)
+    assert result.report["files_loaded"] == newsgraph.build([folder]).report["files_loaded"] >= 1

@@ -76,7 +76,9 @@ class Builds:
 def _build_both(corpus: Path, root: Path, scheduler: str, **options: Any) -> Builds:
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("SOURCE_DATE_EPOCH", EPOCH)
-        local = newsgraph.run_build([corpus], root / "local", formats=["json", "ntriples"])
+        local = newsgraph.run_build(
+            [corpus], root / "local", formats=["json", "ntriples", "summary"]
+        )
         result = engine.run_build([corpus], root / "dask", scheduler=scheduler, **options)
     return Builds(root / "local", root / "dask", local.graph, result)
 
@@ -144,7 +146,8 @@ def test_report_has_the_same_content(builds: Builds) -> None:
     assert engine_info["name"] == "dask" and engine_info["workers"] == 2
     assert set(engine_info["seconds"]) == {"discover", "connect", "load", "build", "write"}
     assert sorted(dask["outputs"].values()) == sorted(
-        ["nodes.parquet", "edges.parquet"] + [p.name for p in shards(builds.dask)]
+        ["nodes.parquet", "edges.parquet", "graph.summary.ttl"]
+        + [p.name for p in shards(builds.dask)]
     )
     assert sorted(p.name for p in builds.dask.iterdir()) == sorted(
         [*dask["outputs"].values(), "report.json"]
@@ -224,12 +227,18 @@ def test_sparql_reads_the_shards(builds: Builds) -> None:
     from newsgraph.sparql import open_store, read_query, run_query, write_results
 
     dask, local = open_store([builds.dask]), open_store([builds.local])
-    assert len(dask) == len(local) == builds.result.report["engine"]["triples"]
+    assert len(dask) == len(local) > builds.result.report["engine"]["triples"]  # + the summary
     for query in QUERIES:
         text = read_query(query)
         answer = write_results(run_query(dask, text), "csv")
         assert answer == write_results(run_query(local, text), "csv"), query
         assert len(answer.splitlines()) > 1
+
+
+def test_summary_is_the_local_engines(builds: Builds) -> None:
+    name = "graph.summary.ttl"
+    assert (builds.dask / name).read_bytes() == (builds.local / name).read_bytes()
+    assert builds.result.report["outputs"]["summary"] == name
 
 
 def test_viz_draws_the_dask_build(builds: Builds, tmp_path: Path) -> None:
@@ -261,8 +270,8 @@ def test_cli_build_with_scheduler(scheduler: str, tmp_path: Path) -> None:
     assert "nodes: 3 article, 2 provider, 2 topic" in result.stdout
     assert f"engine: dask ({scheduler}, 2 workers, 2 N-Triples shards)" in result.stdout
     assert sorted(p.name for p in out.iterdir()) == [
-        "edges.parquet", "graph-00000.nt", "graph-00001.nt", "keep.txt", "nodes.parquet",
-        "report.json",
+        "edges.parquet", "graph-00000.nt", "graph-00001.nt", "graph.summary.ttl", "keep.txt",
+        "nodes.parquet", "report.json",
     ]  # fmt: skip
     assert newsgraph.count_kinds(read_tables(out))["nodes"] == {
         "article": 3,

@@ -100,9 +100,28 @@ def check_html(path: Path, graph: nx.MultiDiGraph) -> None:
     assert "<b>tags</b>" not in text
 
 
+def check_summary(path: Path, graph: nx.MultiDiGraph) -> None:
+    """The counts parse; each topic's is its articles (tests/test_summary.py checks them all
+    against SPARQL's own counts)."""
+    import pyoxigraph
+
+    store = pyoxigraph.Store()
+    store.load(path=str(path), format=pyoxigraph.RdfFormat.TURTLE)
+    counts = store.query(
+        "PREFIX ng: <https://w3id.org/newsgraph/ns#> "
+        "SELECT ?topic ?n WHERE { ?topic ng:articleCount ?n FILTER(CONTAINS(STR(?topic), "
+        "'/topic/') && !CONTAINS(STR(?topic), '#')) }"
+    )
+    found = {row["topic"].value.rsplit("/", 1)[1]: int(row["n"].value) for row in counts}
+    topics = [n for n, kind in graph.nodes(data="kind") if kind == "topic"]
+    assert found and len(found) == len(topics)
+    assert sum(found.values()) == sum(1 for *_, k in graph.edges(keys=True) if k == "has_topic")
+
+
 # Descriptions of the data rather than the data: checked by a function of (path, graph).
 DESCRIPTIONS: dict[str, Callable[[Path, nx.MultiDiGraph], None]] = {
     "void": check_void,
+    "summary": check_summary,
     "html": check_html,
 }
 

@@ -165,11 +165,15 @@ def build(
 
 
 def discover(paths: Iterable[str | os.PathLike[str]], globs: Sequence[str]) -> list[Path]:
-    """The files under ``paths`` (:func:`newsgraph.load.discover_files`); at least one.
+    """The files under ``paths`` (:func:`newsgraph.load.discover_files`); at least one. A single
+    path is taken as one (not, as a string is iterable, as one path a character: that walked
+    the filesystem from its root).
 
     Raises:
         InputError: A path does not exist, a pattern matches nothing, or no file was found.
     """
+    if isinstance(paths, str | os.PathLike):
+        paths = [paths]
     names = [os.fspath(p) for p in paths]
     files = discover_files(names, globs)
     if not files:
@@ -242,8 +246,16 @@ def _load_cached(
 _DASK_OUTPUTS = ("graph-[0-9][0-9][0-9][0-9][0-9].nt", "nodes.parquet", "edges.parquet")
 
 
-def _remove_dask_outputs(out: Path, keep: set[str]) -> None:
-    for pattern in _DASK_OUTPUTS:
+def _remove_superseded(out: Path, keep: set[str]) -> None:
+    """Remove what readers would take for, or with, the outputs ``keep`` names: the Dask
+    engine's outputs, and when this build wrote RDF, descriptions of an earlier graph
+    (``graph.void.ttl``, ``graph.summary.ttl``: SPARQL would load its counts with this one)."""
+    from newsgraph.export.rdf import DESCRIPTIONS
+
+    patterns = list(_DASK_OUTPUTS)
+    if keep & {"graph.nt", "graph.ttl", "graph.jsonld"}:
+        patterns += DESCRIPTIONS
+    for pattern in patterns:
         for stale in out.glob(pattern):
             if stale.name not in keep:
                 stale.unlink(missing_ok=True)
@@ -288,7 +300,7 @@ def run_build(
         >>> result = run_build(["seeds/"], out)
         >>> sorted(p.name for p in result.outputs.values())  # doctest: +NORMALIZE_WHITESPACE
         ['graph.gexf', 'graph.graphml', 'graph.html', 'graph.json', 'graph.jsonld', 'graph.nt',
-         'graph.ttl', 'graph.void.ttl', 'report.json']
+         'graph.summary.ttl', 'graph.ttl', 'graph.void.ttl', 'report.json']
     """
     names = [get_exporter(f).name for f in formats] if formats is not None else None
     out = Path(out_dir)
@@ -321,7 +333,7 @@ def run_build(
             target = out / path.name
             path.replace(target)
             result.outputs[name] = target
-        _remove_dask_outputs(out, keep={p.name for p in result.outputs.values()})
+        _remove_superseded(out, keep={p.name for p in result.outputs.values()})
         for kept in (INDEX_CACHE, FULLTEXT_CACHE):  # the analysis indexes made with graph.json
             if (staging / kept).is_file():
                 (out / kept).parent.mkdir(exist_ok=True)

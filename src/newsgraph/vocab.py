@@ -83,6 +83,8 @@ NG = Namespace(
     sources alternatives extra
     newsgraphVersion baseIri merges sha256 sourceFile
     CentralityScore scoreOf measure network selection score scoreRank scoreMethod
+    TopicPair TopicCoverage topic provider articleCount inboundLinkCount linkedArticleCount
+    listedByCount relatedCount otherProviderRelatedCount
     """,
 )
 SCHEMA = Namespace(

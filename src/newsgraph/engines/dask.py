@@ -17,7 +17,8 @@
    parallel (``graph-00000.nt``, ...; the dataset's own triples in the first); together the
    shards hold exactly the triples of the local engine's ``graph.nt``, in the same order. The
    client meanwhile writes ``nodes.parquet`` and ``edges.parquet``
-   (:mod:`newsgraph.export.tables`), then ``report.json``.
+   (:mod:`newsgraph.export.tables`) and the summary counts the example SPARQL queries read
+   (``graph.summary.ttl``, the local engine's bytes), then ``report.json``.
 
 Everything is written to a staging folder inside the output folder and moved into place when
 complete, as the local engine does. Inputs and outputs must be on a filesystem that the client
@@ -289,8 +290,9 @@ def run_build(
 ) -> BuildResult:
     """What ``newsgraph build --engine dask`` does: load on the cluster, build, write the outputs.
 
-    Writes ``nodes.parquet``, ``edges.parquet``, the N-Triples shards ``graph-NNNNN.nt`` and
-    ``report.json`` into ``out_dir``, atomically (a staging folder inside it, moved into place
+    Writes ``nodes.parquet``, ``edges.parquet``, the N-Triples shards ``graph-NNNNN.nt``, the
+    summary counts ``graph.summary.ttl`` (:mod:`newsgraph.export.summary`) and ``report.json``
+    into ``out_dir``, atomically (a staging folder inside it, moved into place
     when complete). ``graph.json``, ``graph.nt``, ``graph.void.ttl`` and shards that an earlier
     build left there are removed, since the commands that read the folder would take them instead
     of, or together with, these outputs.
@@ -312,6 +314,7 @@ def run_build(
         ExportError: The outputs cannot be written.
         NewsgraphError: The cluster cannot be reached, or a worker died.
     """
+    from newsgraph.export.summary import write_summary
     from newsgraph.export.tables import edge_rows, node_rows, write_tables
     from newsgraph.pipeline import REPORT_FILENAME
 
@@ -344,6 +347,8 @@ def run_build(
             # the workers write the shards while the client writes the tables
             written = write_tables(graph, staging, nodes=nodes, edges=edges)
             del nodes, edges
+            written["summary"] = staging / "graph.summary.ttl"
+            write_summary(graph, written["summary"])
             triples = _wait(shards)
             timer.lap("write")
         for number in range(len(ranges)):

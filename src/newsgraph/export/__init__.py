@@ -114,6 +114,13 @@ EXPORTERS: dict[str, Exporter] = {
             "newsgraph.export.void:write_void",
         ),
         Exporter(
+            "summary",
+            "graph.summary.ttl",
+            "counts for SPARQL to look up: articles a topic, topic pairs and providers, links "
+            "to a provider's and to each article",
+            "newsgraph.export.summary:write_summary",
+        ),
+        Exporter(
             "gexf",
             "graph.gexf",
             "GEXF 1.2 for Gephi; lists and date-times flattened to strings",
@@ -148,7 +155,7 @@ _VOID = "void"  # made from the shards' counts
 # Estimated cost of each task in microseconds a node (measured on the 10,000-file benchmark
 # graph), only to start the longest tasks first: a format written whole, or an RDF shard (making
 # its statements, "", plus rendering each RDF format it writes).
-_COST_PER_NODE = {"html": 155.0, "gexf": 78.0, "graphml": 53.0, "json": 23.0}
+_COST_PER_NODE = {"html": 155.0, "gexf": 78.0, "graphml": 53.0, "json": 23.0, "summary": 8.0}
 _RDF_COST_PER_NODE = {"": 40.0, "ntriples": 30.0, "turtle": 35.0, "jsonld": 40.0}
 _DEFAULT_COST_PER_NODE = 100.0
 

@@ -97,6 +97,7 @@ if TYPE_CHECKING:
     import rdflib
 
 __all__ = [
+    "DESCRIPTIONS",
     "JSONLD_CONTEXT",
     "RDF_FORMATS",
     "RDF_PART_FORMATS",
@@ -120,6 +121,7 @@ __all__ = [
     "write_rdf",
     "write_rdf_shard",
     "write_turtle",
+    "write_turtle_statements",
 ]
 
 _SAFE = "/:@!$&'()*+,;=~"  # kept as they are in minted IRI paths; everything else is %-encoded
@@ -195,6 +197,11 @@ JSONLD_CONTEXT: dict[str, str] = dict(PREFIXES)
 
 SHARD_NODES = 2048
 """Nodes a shard: the unit of parallel RDF writing (fixed, so output never depends on workers)."""
+
+DESCRIPTIONS = ("graph.void.ttl", "graph.summary.ttl")
+"""Files of an export folder that describe its graph, loaded beside it for SPARQL: the VoID
+description (:mod:`newsgraph.export.void`) and the summary counts
+(:mod:`newsgraph.export.summary`)."""
 
 RDF_PART_FORMATS = ("ntriples", "turtle", "jsonld")
 """The RDF formats written in shards (by exporter name); VoID is made from their counts."""
@@ -816,6 +823,27 @@ def _open(path: str | os.PathLike[str], buffering: int = -1) -> IO[bytes]:
     return open(path, "wb", buffering=buffering)
 
 
+def write_turtle_statements(
+    statements: Iterable[Statement], path: str | os.PathLike[str], chunk: int = 4096
+) -> None:
+    """Write ``statements`` (grouped by subject) to ``path`` as Turtle with the exports' prefixes,
+    the bytes pyoxigraph would write: for the small descriptive files (VoID, the summary)."""
+    renderer = _Renderer(["turtle"], first=True)
+    with _open(path) as handle:
+        handles = {"turtle": handle}
+        handle.write(_turtle_header().encode())
+        batch: list[Statement] = []
+        for statement in statements:
+            batch.append(statement)
+            if len(batch) == chunk:
+                renderer.render(batch)
+                renderer.drain(handles)
+                batch = []
+        renderer.render(batch)
+        renderer.finish()
+        renderer.drain(handles)
+
+
 def write_rdf_shard(
     graph: nx.MultiDiGraph,
     nodes: Iterable[str] | None,
@@ -1088,7 +1116,8 @@ def rdf_files(paths: Iterable[str | os.PathLike[str]], *, description: bool = Fa
 
     A file is taken as it is if its suffix is one of :data:`RDF_FORMATS`. An export folder gives
     its N-Triples (``*.nt``: ``graph.nt``, or the shards of a distributed build), else its
-    ``graph.ttl``, else its ``graph.jsonld``; with ``description``, also its ``graph.void.ttl``.
+    ``graph.ttl``, else its ``graph.jsonld``; with ``description``, also the files that describe
+    the graph (:data:`DESCRIPTIONS`: ``graph.void.ttl`` and ``graph.summary.ttl``).
 
     Raises:
         ExportError: A path does not exist, a folder holds no graph, or a file is not RDF.
@@ -1107,8 +1136,8 @@ def rdf_files(paths: Iterable[str | os.PathLike[str]], *, description: bool = Fa
                     f"one with `newsgraph build --out {path}` or name the RDF files"
                 )
             files.extend(found)
-            if description and (path / "graph.void.ttl").is_file():
-                files.append(path / "graph.void.ttl")
+            if description:
+                files.extend(path / name for name in DESCRIPTIONS if (path / name).is_file())
         elif path.is_file():
             if path.suffix.lower() not in RDF_FORMATS:
                 raise ExportError(

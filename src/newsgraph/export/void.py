@@ -28,12 +28,10 @@ from newsgraph.export.rdf import (
     Minter,
     RdfCounts,
     Statement,
-    _open,
-    _Renderer,
     _term,
     _to_triples,
-    _turtle_header,
     count_triples,
+    write_turtle_statements,
 )
 from newsgraph.vocab import DCTERMS, DEFAULT_BASE_IRI, NG, PREFIXES, PROV, RDFS, VOID
 
@@ -41,7 +39,6 @@ __all__ = ["DUMPS", "void_triples", "write_void"]
 
 DUMPS = ("graph.ttl", "graph.nt", "graph.jsonld")
 _VOCABULARIES = ("schema", "skos", "dcterms", "prov", "void", "ng")
-_CHUNK = 4096
 
 
 def _void_statements(graph: nx.MultiDiGraph, counts: RdfCounts) -> Iterator[Statement]:
@@ -115,18 +112,4 @@ def write_void(
         counts: The counts of its RDF, when known (the sum of the shards' counts from
             :func:`~newsgraph.export.rdf.write_rdf_shard`); else they are counted here.
     """
-    statements = _void_statements(graph, counts or count_triples(graph))
-    renderer = _Renderer(["turtle"], first=True)
-    with _open(path) as handle:
-        handles = {"turtle": handle}
-        handle.write(_turtle_header().encode())
-        chunk: list[Statement] = []
-        for statement in statements:
-            chunk.append(statement)
-            if len(chunk) == _CHUNK:
-                renderer.render(chunk)
-                renderer.drain(handles)
-                chunk = []
-        renderer.render(chunk)
-        renderer.finish()
-        renderer.drain(handles)
+    write_turtle_statements(_void_statements(graph, counts or count_triples(graph)), path)

@@ -144,23 +144,32 @@ def summary_statements(graph: nx.MultiDiGraph) -> Iterator[Statement]:
         tagged = sum(1 for keyed in pred[topic].values() if HAS_TOPIC in keyed)
         if tagged:
             yield (iri[topic], _ARTICLE_COUNT, str(tagged), _INTEGER)
-    for (first, second), count in sorted(pairs.items(), key=lambda item: _iris(iri, item[0])):
-        pair = f"{iri[first]}#co-{iri[second].removeprefix(base)}"
-        yield (pair, _TYPE, _PAIR_CLASS, None)
-        yield (pair, _TOPIC, iri[first], None)
-        yield (pair, _TOPIC, iri[second], None)
-        yield (pair, _ARTICLE_COUNT, str(count), _INTEGER)
-    for (topic, provider), count in sorted(coverage.items(), key=lambda item: _iris(iri, item[0])):
-        node = f"{iri[topic]}#by-{iri[provider].removeprefix(provider_base)}"
-        yield (node, _TYPE, _COVERAGE_CLASS, None)
-        yield (node, _TOPIC, iri[topic], None)
-        yield (node, _PROVIDER, iri[provider], None)
-        yield (node, _ARTICLE_COUNT, str(count), _INTEGER)
+    yield from _counted(pairs, iri, _PAIR_CLASS, _TOPIC, "co-", base)
+    yield from _counted(coverage, iri, _COVERAGE_CLASS, _PROVIDER, "by-", provider_base)
     for provider in providers:
         if inbound[provider]:
             subject = iri[provider]
             yield (subject, _INBOUND, str(inbound[provider]), _INTEGER)
             yield (subject, _LINKED_ARTICLES, str(linked[provider]), _INTEGER)
+
+
+def _counted(
+    counts: Counter[tuple[str, str]],
+    iri: Mapping[str, str],
+    cls: str,
+    second: Any,
+    fragment: str,
+    second_base: str,
+) -> Iterator[Statement]:
+    """A node for each counted pair (two topics; a topic and a provider), in IRI order: the
+    topic's IRI with ``#<fragment><the second's key>``, its class, ``ng:topic`` the topic,
+    ``second`` (the property) the second, and the count."""
+    for (first, other), count in sorted(counts.items(), key=lambda item: _iris(iri, item[0])):
+        node = f"{iri[first]}#{fragment}{iri[other].removeprefix(second_base)}"
+        yield (node, _TYPE, cls, None)
+        yield (node, _TOPIC, iri[first], None)
+        yield (node, second, iri[other], None)
+        yield (node, _ARTICLE_COUNT, str(count), _INTEGER)
 
 
 def _iris(iri: Mapping[str, str], nodes: tuple[str, str]) -> tuple[str, str]:

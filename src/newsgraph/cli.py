@@ -368,7 +368,7 @@ def store_option(func: F) -> F:
         type=click.Path(file_okay=False, path_type=Path),
         help="Keep the data in an on-disk store in DIR (a new or empty folder the first time) "
         "and reuse it while the data files are unchanged: for big builds, loaded once instead "
-        "of for every run (a million articles: 16 to 18 minutes once, then queries start at "
+        "of for every run (a million articles: 15 to 18 minutes once, then queries start at "
         "once).",
     )(func)
 

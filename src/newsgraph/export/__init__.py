@@ -116,8 +116,8 @@ EXPORTERS: dict[str, Exporter] = {
         Exporter(
             "summary",
             "graph.summary.ttl",
-            "counts for SPARQL to look up: articles a topic, topic pairs and providers, links "
-            "to a provider's and to each article",
+            "counts SPARQL looks up instead of aggregating: articles per topic, topic pairs, "
+            "topics per provider, links to providers and to articles",
             "newsgraph.export.summary:write_summary",
         ),
         Exporter(

@@ -4,8 +4,10 @@ The questions researchers ask most (how many articles a topic has, which topics 
 which providers cover a topic, whose articles are listed as related most, how many articles list
 an article) are aggregates over every article and every related link. A SPARQL engine makes them
 again for each query: on a million-article store pyoxigraph took 3 to 190 s a query. The build
-has the graph in memory and counts them in one pass instead (about 10 s a million articles), and
-writes them as triples beside the graph; the example queries in ``ontology/queries/`` read them.
+has the graph in memory and counts them in one pass instead (45 s for the 1M benchmark build's
+1.7 million articles: 2.6 million triples), and writes them as triples beside the graph; the
+example queries in ``ontology/queries/`` read them (1M store: 50 s -> 3.5 s, the median of
+their medians; bench/RESULTS.md).
 
 What is written (terms declared in ``ontology/newsgraph.ttl``; a count that would be 0 is left
 out):
@@ -72,8 +74,8 @@ def _keyed(adjacency: Adjacency, key: str) -> list[str]:
 def summary_statements(graph: nx.MultiDiGraph) -> Iterator[Statement]:
     """The summary's statements, grouped by subject, in a fixed order: articles, topics, topic
     pairs, coverage, providers (each in graph order; pairs and coverage sorted by IRI). The
-    articles' counts are made and written in one pass, keeping only per-provider and per-topic
-    counters (and each article's publisher): a few hundred MB at a million articles."""
+    articles' counts are made and written in one pass, keeping only each article's publisher and
+    per-provider and per-topic counters (the 1M build's peak memory did not change)."""
     mint = Minter(graph.graph.get("base_iri") or DEFAULT_BASE_IRI)
     succ: Adjacency = getattr(graph, "_succ", graph.succ)  # (views cost a call an item)
     pred: Adjacency = getattr(graph, "_pred", graph.pred)

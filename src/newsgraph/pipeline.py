@@ -120,7 +120,7 @@ def build(
     """Load every file under ``paths`` and build the graph, writing no export.
 
     Args:
-        paths: Files, folders (recursive) and glob patterns.
+        paths: Files, folders (recursive) and glob patterns (a list; a single one is taken too).
         globs: File-name patterns to take from folders.
         jobs: Worker processes for loading (default: one per core).
         progress: Called with 1 after each file is loaded.

@@ -393,7 +393,8 @@ def sparql_command(query: str, data: tuple[Path, ...], store: Path | None, fmt: 
     QUERY_OR_FILE is a SPARQL 1.1 query (SELECT, ASK, CONSTRUCT, DESCRIBE) or the path of a .rq
     file; ontology/queries/ has examples. The prefixes ng:, schema:, skos:, dcterms:, prov:,
     void:, rdf:, rdfs:, owl: and xsd: are predeclared. --data loads export folders (graph.nt,
-    else graph.ttl, plus graph.void.ttl) or RDF files into an in-memory store, or, with
+    else graph.ttl, plus graph.void.ttl and the counts in graph.summary.ttl that the examples
+    read) or RDF files into an in-memory store, or, with
     --store, into an on-disk store that later runs reuse. Updates are refused: the exports are
     rebuilt by `newsgraph build`, never edited.
 

@@ -81,9 +81,9 @@ def open_store(
     """A store holding the RDF of ``paths`` (export folders or RDF files): in memory, or on disk.
 
     Args:
-        paths: Export folders (their N-Triples, else ``graph.ttl``, plus ``graph.void.ttl``; see
-            :func:`newsgraph.export.rdf.rdf_files`) or ``.ttl``, ``.nt`` and ``.jsonld`` files,
-            all loaded into the default graph.
+        paths: Export folders (their N-Triples, else ``graph.ttl``, plus ``graph.void.ttl`` and
+            ``graph.summary.ttl``; see :func:`newsgraph.export.rdf.rdf_files`) or ``.ttl``,
+            ``.nt`` and ``.jsonld`` files, all loaded into the default graph.
         store: A folder for an on-disk store (RocksDB), for data too big to load for each
             query: the first call loads ``paths`` into it, and later calls open it read-only
             at once while those files are unchanged (same paths, sizes and modification

@@ -83,8 +83,9 @@ NG = Namespace(
     sources alternatives extra
     newsgraphVersion baseIri merges sha256 sourceFile
     CentralityScore scoreOf measure network selection score scoreRank scoreMethod
-    TopicPair TopicCoverage topic provider articleCount inboundLinkCount linkedArticleCount
-    listedByCount relatedCount otherProviderRelatedCount
+    TopicPair TopicCoverage topic firstTopic secondTopic provider
+    articleCount inboundLinkCount linkedArticleCount listedByCount relatedCount
+    otherProviderRelatedCount
     """,
 )
 SCHEMA = Namespace(

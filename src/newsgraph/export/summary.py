@@ -14,7 +14,8 @@ out):
 
 - a topic (``skos:Concept``): ``ng:articleCount``, the articles tagged with it (``schema:about``);
 - a pair of topics both tagged on at least one article: an ``ng:TopicPair``
-  ``<topic IRI>#co-<other topic's key>`` with both topics as ``ng:topic`` and ``ng:articleCount``;
+  ``<topic IRI>#co-<other topic's key>`` with both topics as ``ng:topic``, again as
+  ``ng:firstTopic`` and ``ng:secondTopic`` in the order of their labels, and ``ng:articleCount``;
 - a topic and a provider publishing articles about it: an ``ng:TopicCoverage``
   ``<topic IRI>#by-<provider's key>`` with ``ng:topic``, ``ng:provider`` and ``ng:articleCount``;
 - a provider: ``ng:inboundLinkCount`` (``ng:relatedTo`` links pointing at its articles) and
@@ -33,7 +34,7 @@ from __future__ import annotations
 
 import os
 from collections import Counter
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from itertools import combinations
 from typing import Any
 
@@ -55,6 +56,8 @@ __all__ = ["summary_statements", "write_summary"]
 _ARTICLE_COUNT = _term(NG.articleCount)
 _TOPIC = _term(NG.topic)
 _PROVIDER = _term(NG.provider)
+_FIRST_TOPIC = _term(NG.firstTopic)
+_SECOND_TOPIC = _term(NG.secondTopic)
 _INBOUND = _term(NG.inboundLinkCount)
 _LINKED_ARTICLES = _term(NG.linkedArticleCount)
 _LISTED_BY = _term(NG.listedByCount)
@@ -146,7 +149,21 @@ def summary_statements(graph: nx.MultiDiGraph) -> Iterator[Statement]:
         tagged = sum(1 for keyed in pred[topic].values() if HAS_TOPIC in keyed)
         if tagged:
             yield (iri[topic], _ARTICLE_COUNT, str(tagged), _INTEGER)
-    yield from _counted(pairs, iri, _PAIR_CLASS, _TOPIC, "co-", base)
+    labels = {topic: graph.nodes[topic].get("label") for topic in topics}
+
+    def in_label_order(node: str, first: str, second: str) -> Iterator[Statement]:
+        """The pair's topics again, as ng:firstTopic and ng:secondTopic in the order of their
+        labels (skos:prefLabel), when both have one and they differ: one row a pair for the
+        co-occurrence query instead of four to filter (1M store: 3.5 s -> 1.2-1.8 s)."""
+        one, other = labels[first], labels[second]
+        if one is None or other is None or str(one) == str(other):
+            return
+        if str(other) < str(one):
+            first, second = second, first
+        yield (node, _FIRST_TOPIC, iri[first], None)
+        yield (node, _SECOND_TOPIC, iri[second], None)
+
+    yield from _counted(pairs, iri, _PAIR_CLASS, _TOPIC, "co-", base, in_label_order)
     yield from _counted(coverage, iri, _COVERAGE_CLASS, _PROVIDER, "by-", provider_base)
     for provider in providers:
         if inbound[provider]:
@@ -162,16 +179,20 @@ def _counted(
     second: Any,
     fragment: str,
     second_base: str,
+    more: Callable[[str, str, str], Iterator[Statement]] | None = None,
 ) -> Iterator[Statement]:
     """A node for each counted pair (two topics; a topic and a provider), in IRI order: the
     topic's IRI with ``#<fragment><the second's key>``, its class, ``ng:topic`` the topic,
-    ``second`` (the property) the second, and the count."""
+    ``second`` (the property) the second, the count, and what ``more`` adds (given the node
+    and the pair)."""
     for (first, other), count in sorted(counts.items(), key=lambda item: _iris(iri, item[0])):
         node = f"{iri[first]}#{fragment}{iri[other].removeprefix(second_base)}"
         yield (node, _TYPE, cls, None)
         yield (node, _TOPIC, iri[first], None)
         yield (node, second, iri[other], None)
         yield (node, _ARTICLE_COUNT, str(count), _INTEGER)
+        if more is not None:
+            yield from more(node, first, other)
 
 
 def _iris(iri: Mapping[str, str], nodes: tuple[str, str]) -> tuple[str, str]:

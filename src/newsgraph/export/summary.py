@@ -154,7 +154,7 @@ def summary_statements(graph: nx.MultiDiGraph) -> Iterator[Statement]:
     def in_label_order(node: str, first: str, second: str) -> Iterator[Statement]:
         """The pair's topics again, as ng:firstTopic and ng:secondTopic in the order of their
         labels (skos:prefLabel), when both have one and they differ: one row a pair for the
-        co-occurrence query instead of four to filter (1M store: 3.5 s -> 1.2-1.8 s)."""
+        co-occurrence query instead of four to filter (1M store: 3.3-5.0 s -> 1.85-2.1 s)."""
         one, other = labels[first], labels[second]
         if one is None or other is None or str(one) == str(other):
             return

@@ -104,6 +104,70 @@ def test_failed_build_leaves_previous_outputs_intact(
     assert after == before  # no file replaced, no staging folder left behind
 
 
+def test_folder_in_the_way_of_an_output_leaves_previous_outputs_intact(
+    in_repo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert CliRunner().invoke(main, ["build", "-o", str(tmp_path)]).exit_code == 0
+    (tmp_path / "report.json").unlink()
+    (tmp_path / "report.json").mkdir()  # the last file a build moves into place
+    (tmp_path / "report.json" / "mine.txt").write_text("keep me")
+    before = {p.name: (p.stat().st_ino, p.read_bytes()) for p in tmp_path.glob("graph.*")}
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1")  # would change every file if any were replaced
+    result = CliRunner().invoke(main, ["build", "-o", str(tmp_path)])
+    assert result.exit_code == 1
+    assert "report.json: a folder is in the way of an output file" in result.stderr
+    after = {p.name: (p.stat().st_ino, p.read_bytes()) for p in tmp_path.glob("graph.*")}
+    assert after == before  # not one replaced, not even by the same bytes
+    assert (tmp_path / "report.json" / "mine.txt").read_text() == "keep me"
+    assert [p.name for p in tmp_path.glob(".newsgraph-*") if p.name != ".newsgraph-cache"] == []
+
+
+def test_failed_move_puts_the_previous_outputs_back(
+    in_repo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert CliRunner().invoke(main, ["build", "-o", str(tmp_path)]).exit_code == 0
+    before = {p.name: p.read_bytes() for p in tmp_path.iterdir() if p.is_file()}
+    real_rename = Path.rename
+
+    def failing_rename(self: Path, target: Path) -> Path:  # the new report's move fails
+        if self.name == "report.json" and self.parent.name.startswith(".newsgraph-build-"):
+            raise OSError("no space left")
+        return real_rename(self, target)
+
+    monkeypatch.setattr(Path, "rename", failing_rename)
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1")
+    result = CliRunner().invoke(main, ["build", "-o", str(tmp_path)])
+    assert result.exit_code == 1
+    assert "no space left" in result.stderr
+    after = {p.name: p.read_bytes() for p in tmp_path.iterdir() if p.is_file()}
+    assert after == before  # the new files taken out again, the previous ones back
+    assert [p.name for p in tmp_path.glob(".newsgraph-*") if p.name != ".newsgraph-cache"] == []
+
+
+def test_previous_output_that_cannot_be_put_back_is_kept_and_named(
+    in_repo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert CliRunner().invoke(main, ["build", "-o", str(tmp_path)]).exit_code == 0
+    report = (tmp_path / "report.json").read_bytes()
+    real_rename = Path.rename
+
+    def failing_rename(self: Path, target: Path) -> Path:  # the new report, then the old one
+        if self.name == "report.json" and self.parent != tmp_path:
+            raise OSError("no space left")
+        return real_rename(self, target)
+
+    monkeypatch.setattr(Path, "rename", failing_rename)
+    result = CliRunner().invoke(main, ["build", "-o", str(tmp_path)])
+    assert result.exit_code == 1
+    assert "nor put back the previous report.json: they are in" in result.stderr
+    assert "move them back by hand" in result.stderr
+    [kept] = tmp_path.glob(".newsgraph-previous-*/report.json")
+    assert kept.read_bytes() == report
+    assert sorted(p.name for p in tmp_path.glob("graph.*")) == sorted(
+        e.filename for e in EXPORTERS.values()
+    )  # the other previous files are back
+
+
 def _build_in_subprocess(out: Path, hashseed: str, epoch: str | None) -> dict[str, bytes]:
     env = {k: v for k, v in os.environ.items() if k != "SOURCE_DATE_EPOCH"}
     env["PYTHONHASHSEED"] = hashseed

@@ -261,6 +261,55 @@ def _remove_superseded(out: Path, keep: set[str]) -> None:
                 stale.unlink(missing_ok=True)
 
 
+def _place(written: dict[str, Path], out: Path) -> dict[str, Path]:
+    """Move the files ``written`` (by format) into ``out``; return where each went.
+
+    The files they replace are first renamed into a folder of their own and deleted once every
+    new file is in place: renaming is instant, where renaming over a big file makes the
+    filesystem free its blocks then and there (4.7 s for a 100k build's 4.3 GB here), so readers
+    see old and new exports side by side for a moment only. If a move fails, the files already
+    moved are taken out again and the previous ones put back; a folder in the way of an output is
+    refused before anything is moved.
+    """
+    targets = {name: out / path.name for name, path in written.items()}
+    for target in targets.values():
+        if target.is_dir() and not target.is_symlink():
+            raise ExportError(
+                f"{target}: a folder is in the way of an output file; move or rename it (the "
+                "previous exports were left as they were)"
+            )
+    previous = Path(tempfile.mkdtemp(prefix=".newsgraph-previous-", dir=out))
+    saved: list[tuple[Path, Path]] = []  # (target, where its previous file went)
+    placed: list[Path] = []
+    try:
+        for name, path in written.items():
+            target = targets[name]
+            if target.is_symlink() or target.exists():
+                keep = previous / path.name
+                target.rename(keep)
+                saved.append((target, keep))
+            path.rename(target)
+            placed.append(target)
+    except OSError as exc:
+        for target in placed:
+            target.unlink(missing_ok=True)
+        lost = []
+        for target, keep in saved:
+            try:
+                keep.rename(target)
+            except OSError:
+                lost.append(target.name)
+        if lost:
+            raise ExportError(
+                f"{out}: cannot write the exports ({exc}), nor put back the previous "
+                f"{', '.join(lost)}: they are in {previous}; move them back by hand"
+            ) from exc
+        shutil.rmtree(previous, ignore_errors=True)
+        raise
+    shutil.rmtree(previous, ignore_errors=True)
+    return targets
+
+
 def _write_json(data: Any, path: Path) -> None:
     with open(path, "w", encoding="utf-8") as handle:
         json.dump(data, handle, ensure_ascii=False, indent=2)
@@ -329,9 +378,7 @@ def run_build(
         result.report["outputs"] = {name: path.name for name, path in written.items()}
         _write_json(result.report, staging / REPORT_FILENAME)
         written["report"] = staging / REPORT_FILENAME
-        for name, path in written.items():
-            target = out / path.name
-            path.replace(target)
+        for name, target in _place(written, out).items():
             result.outputs[name] = target
         _remove_superseded(out, keep={p.name for p in result.outputs.values()})
         for kept in (INDEX_CACHE, FULLTEXT_CACHE):  # the analysis indexes made with graph.json

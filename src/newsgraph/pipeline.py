@@ -43,6 +43,7 @@ __all__ = [
     "build",
     "discover",
     "make_report",
+    "place_outputs",
     "run_build",
 ]
 
@@ -261,7 +262,7 @@ def _remove_superseded(out: Path, keep: set[str]) -> None:
                 stale.unlink(missing_ok=True)
 
 
-def _place(written: dict[str, Path], out: Path) -> dict[str, Path]:
+def place_outputs(written: dict[str, Path], out: Path) -> dict[str, Path]:
     """Move the files ``written`` (by format) into ``out``; return where each went.
 
     The files they replace are first renamed into a folder of their own and deleted once every
@@ -378,7 +379,7 @@ def run_build(
         result.report["outputs"] = {name: path.name for name, path in written.items()}
         _write_json(result.report, staging / REPORT_FILENAME)
         written["report"] = staging / REPORT_FILENAME
-        for name, target in _place(written, out).items():
+        for name, target in place_outputs(written, out).items():
             result.outputs[name] = target
         _remove_superseded(out, keep={p.name for p in result.outputs.values()})
         for kept in (INDEX_CACHE, FULLTEXT_CACHE):  # the analysis indexes made with graph.json

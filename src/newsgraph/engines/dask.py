@@ -42,6 +42,7 @@ from typing import TYPE_CHECKING, Any
 
 from newsgraph.errors import ExportError, InputError, NewsgraphError
 from newsgraph.model import DEFAULT_GLOBS
+from newsgraph.pipeline import place_outputs
 from newsgraph.vocab import DEFAULT_BASE_IRI
 
 if TYPE_CHECKING:
@@ -375,10 +376,7 @@ def run_build(
             handle.write("\n")
         written["report"] = staging / REPORT_FILENAME
         keep = {path.name for path in written.values()}
-        for name, path in written.items():
-            target = out / path.name
-            path.replace(target)
-            result.outputs[name] = target
+        result.outputs.update(place_outputs(written, out))
         _remove_superseded(out, keep)
     except OSError as exc:
         raise ExportError(

@@ -379,8 +379,7 @@ def run_build(
         result.report["outputs"] = {name: path.name for name, path in written.items()}
         _write_json(result.report, staging / REPORT_FILENAME)
         written["report"] = staging / REPORT_FILENAME
-        for name, target in place_outputs(written, out).items():
-            result.outputs[name] = target
+        result.outputs.update(place_outputs(written, out))
         _remove_superseded(out, keep={p.name for p in result.outputs.values()})
         for kept in (INDEX_CACHE, FULLTEXT_CACHE):  # the analysis indexes made with graph.json
             if (staging / kept).is_file():

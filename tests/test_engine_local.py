@@ -150,14 +150,109 @@ def test_this_machine_reports_its_memory() -> None:
 def test_exports_written_here_alone_when_memory_is_short(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
-    """No helper is forked then, and the files are the same."""
+    """No helper is forked then, nor started afresh when even that does not fit, and the files
+    are the same."""
     from newsgraph import build
     from newsgraph.export import write_exports
 
     graph = build([Path(__file__).resolve().parents[1] / "seeds"]).graph
     roomy = write_exports(graph, tmp_path / "roomy", ["turtle", "json"], jobs=2)
-    monkeypatch.setattr(local, "_memory", lambda: (10 * GIB, 1 * GIB))
+    monkeypatch.setattr(local, "_memory", lambda: (10 * GIB, GIB // 4))
     monkeypatch.setattr(local, "run_shared", lambda *a, **k: pytest.fail("a helper was forked"))
+    monkeypatch.setattr(local, "FreshHelper", lambda *a, **k: pytest.fail("a helper was started"))
     tight = write_exports(graph, tmp_path / "tight", ["turtle", "json"], jobs=2)
     for name, path in roomy.items():
         assert path.read_bytes() == tight[name].read_bytes()
+
+
+@pytest.mark.parametrize(
+    ("available", "wanted", "expected"),
+    [(20 * GIB, 3, 3), (GIB, 3, 1), (GIB // 4, 2, 0)],  # 0.9 GiB holds one of 0.5 GiB
+)
+def test_fresh_helpers_need_their_own_memory(
+    monkeypatch: pytest.MonkeyPatch, available: int, wanted: int, expected: int
+) -> None:
+    monkeypatch.setattr(local, "_memory", lambda: (10 * GIB, available))
+    assert local.affordable_fresh(wanted) == expected
+
+
+class _Counted(local.FreshHelper):
+    started = 0
+
+    def __init__(self, target: str) -> None:
+        super().__init__(target)
+        type(self).started += 1
+
+
+@needs_fork
+@pytest.mark.parametrize("formats", [None, ["ntriples", "json"], ["void"]])
+def test_short_of_memory_the_rdf_shards_go_to_fresh_helpers(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, formats: list[str] | None
+) -> None:
+    """A graph too big to fork helpers from: the RDF shards are written by a helper started
+    afresh (fed each shard's nodes) and by this process, the rest here; the same bytes."""
+    from newsgraph import build
+    from newsgraph.export import rdf, write_exports
+
+    graph = build([Path(__file__).resolve().parents[1] / "seeds"]).graph
+    monkeypatch.setattr(rdf, "SHARD_NODES", 1)  # a shard a node: many shards, both write some
+    alone = write_exports(graph, tmp_path / "alone", formats, jobs=1)
+    monkeypatch.setattr(local, "_memory", lambda: (10 * GIB, 4 * GIB))
+    monkeypatch.setattr(local, "run_shared", lambda *a, **k: pytest.fail("a helper was forked"))
+    monkeypatch.setattr(local, "FreshHelper", _Counted)
+    _Counted.started = 0
+    fresh = write_exports(graph, tmp_path / "fresh", formats, jobs=2)
+    assert _Counted.started == 1
+    assert alone.keys() == fresh.keys()
+    for name, path in alone.items():
+        assert path.read_bytes() == fresh[name].read_bytes(), name
+    left = {p.name for p in (tmp_path / "fresh").iterdir()} - {".newsgraph-cache"}
+    assert sorted(left) == sorted(p.name for p in fresh.values()), "part files left behind"
+
+
+@needs_fork
+def test_a_shard_failing_in_a_fresh_helper_fails_the_export(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    import networkx as nx
+
+    from newsgraph.export import rdf, write_exports
+
+    graph = nx.MultiDiGraph(base_iri="https://example.org/id/")
+    graph.add_node("zzz:odd", kind="unknown-kind")  # first: the helper's first shard, likely
+    for n in range(6):
+        graph.add_node(f"topic:t{n}", kind="topic", label=f"t{n}", labels=[f"t{n}"])
+    monkeypatch.setattr(rdf, "SHARD_NODES", 1)
+    monkeypatch.setattr(local, "_memory", lambda: (10 * GIB, 4 * GIB))
+    with pytest.raises(KeyError, match="unknown-kind"):
+        write_exports(graph, tmp_path, ["turtle", "json"], jobs=2)
+    assert not any(p.name.startswith(".rdf-parts-") for p in tmp_path.iterdir())
+
+
+def test_a_fresh_helper_that_dies_is_reported() -> None:
+    helper = local.FreshHelper("os:_exit")
+    helper.send(3)
+    with pytest.raises(RuntimeError, match=r"ended unexpectedly \(exit code 3\)"):
+        helper.receive()
+    helper.close()
+
+
+def test_a_fresh_helper_does_not_run_the_callers_script_again(tmp_path: Path) -> None:
+    """What ``multiprocessing``'s spawned workers do, which fails in a script without a
+    ``__main__`` guard: a fresh helper only imports its target."""
+    import subprocess
+    import sys
+
+    script = tmp_path / "script.py"
+    script.write_text(
+        "from newsgraph.engines.local import FreshHelper\n"
+        "print('script ran')\n"
+        "helper = FreshHelper('operator:mul')\n"
+        "helper.send(6, 7)\n"
+        "print(helper.receive())\n"
+        "helper.close()\n"
+    )
+    done = subprocess.run(
+        [sys.executable, script], capture_output=True, text=True, timeout=60, check=True
+    )
+    assert done.stdout.split() == ["script", "ran", "42"]

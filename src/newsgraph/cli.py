@@ -46,8 +46,9 @@ def jobs_option(func: F) -> F:
         "-j",
         type=click.IntRange(min=1),
         default=None,
-        help="Worker processes for loading and for writing the formats (fewer for writing when "
-        "memory is short) [default: one per core].",
+        help="Worker processes for loading and for writing the formats (when memory is too short "
+        "to fork helpers that share the graph, helpers started afresh write the RDF only) "
+        "[default: one per core].",
     )(func)
 
 

@@ -6,13 +6,16 @@ import gc
 import os
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
-from typing import TypeVar, cast
+from typing import IO, Any, TypeVar, cast
 
 __all__ = [
+    "FRESH_HELPER",
     "HELPER_COPY",
     "SERIAL_BELOW",
+    "FreshHelper",
+    "affordable_fresh",
     "affordable_workers",
     "default_jobs",
     "gc_paused",
@@ -96,6 +99,20 @@ def affordable_workers(wanted: int, *, copy: float = HELPER_COPY) -> int:
     resident, available = memory
     helpers = int(0.9 * available // max(1.0, copy * resident))
     return max(1, min(wanted, 1 + helpers))
+
+
+# What a helper started afresh (sharing nothing with this process) takes to write an RDF shard
+# from its payload: the interpreter with newsgraph and pyoxigraph, about 0.1 GiB, and a shard.
+FRESH_HELPER = 512 * 2**20
+
+
+def affordable_fresh(wanted: int, *, need: int = FRESH_HELPER) -> int:
+    """How many of ``wanted`` helpers started afresh, ``need`` bytes each, fit in 90% of the
+    memory available (0 when none does); ``wanted`` where ``/proc`` cannot tell."""
+    memory = _memory()
+    if memory is None:
+        return wanted
+    return max(0, min(wanted, int(0.9 * memory[1] // need)))
 
 
 def _memory() -> tuple[int, int] | None:
@@ -230,3 +247,122 @@ def run_shared(
             receiver.join()  # (the helpers are gone: their pipes are at their ends)
         for conn in conns:
             conn.close()
+
+
+# The program of a FreshHelper process: the parent's import path first (so that it imports the
+# same newsgraph), then serve(target).
+_FRESH_CODE = (
+    "import pickle, sys; sys.path[:] = pickle.load(sys.stdin.buffer); "
+    "from newsgraph.engines.local import serve; serve(sys.argv[1])"
+)
+
+
+class FreshHelper:
+    """A Python process started afresh, which shares no memory with this one, calling ``target``
+    (``"module:function"``) on each request :meth:`send` pipes to it, in order.
+
+    For a process whose memory is too big to fork helpers from (a forked helper copies every page
+    it touches): what a fresh helper needs is pickled to it, and its results pickled back. Unlike
+    ``multiprocessing``'s spawned workers, it does not run the caller's main script again, so a
+    script without an ``if __name__ == "__main__":`` guard works too.
+
+    Example:
+        >>> helper = FreshHelper("operator:add")
+        >>> helper.send(2, 3)
+        >>> helper.receive()
+        5
+        >>> helper.close()
+    """
+
+    def __init__(self, target: str) -> None:
+        import subprocess
+        import sys
+
+        self.target = target
+        self._process = subprocess.Popen(
+            [sys.executable, "-c", _FRESH_CODE, target],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+        )
+        self._requests = cast(IO[bytes], self._process.stdin)
+        self._replies = cast(IO[bytes], self._process.stdout)
+        self._write(list(sys.path))
+
+    def _write(self, value: object) -> None:
+        import pickle
+
+        try:
+            pickle.dump(value, self._requests, protocol=pickle.HIGHEST_PROTOCOL)
+            self._requests.flush()
+        except (BrokenPipeError, ValueError):  # it is gone (or closed): receive() tells why
+            raise RuntimeError(self._died()) from None
+
+    def send(self, *args: Any, **kwargs: Any) -> None:
+        """Ask for ``target(*args, **kwargs)``; blocks while the helper is busy with earlier
+        requests and the pipe is full, which bounds what waits in memory."""
+        self._write((args, kwargs))
+
+    def receive(self) -> Any:
+        """The result of the oldest request not yet received; raises what it raised."""
+        import pickle
+
+        try:
+            ok, value = pickle.load(self._replies)
+        except (EOFError, pickle.UnpicklingError, ValueError):
+            raise RuntimeError(self._died()) from None
+        if not ok:
+            raise value
+        return value
+
+    def _died(self) -> str:
+        import subprocess
+
+        try:
+            code: int | None = self._process.wait(timeout=5)  # its pipe closes as it exits
+        except subprocess.TimeoutExpired:
+            code = None
+        return (
+            f"a helper process ({self.target}) ended unexpectedly (exit code {code}): "
+            "out of memory?"
+        )
+
+    def close(self) -> None:
+        """Let the helper finish what it was sent and exit; wait for it."""
+        if self._requests and not self._requests.closed:
+            with suppress(BrokenPipeError):
+                self._requests.close()
+        self._process.wait()
+        self._replies.close()
+
+    def kill(self) -> None:
+        """Stop the helper now."""
+        self._process.kill()
+        self.close()
+
+
+def serve(target: str) -> None:
+    """The loop of a :class:`FreshHelper` process: each pickled request read from standard input
+    is answered on standard output; whatever else is printed goes to standard error."""
+    import importlib
+    import pickle
+    import sys
+
+    replies = os.fdopen(os.dup(1), "wb")
+    os.dup2(2, 1)
+    module, _, name = target.partition(":")
+    func = getattr(importlib.import_module(module), name)
+    requests = sys.stdin.buffer
+    while True:
+        try:
+            args, kwargs = pickle.load(requests)
+        except EOFError:
+            return
+        try:
+            reply = pickle.dumps((True, func(*args, **kwargs)), protocol=pickle.HIGHEST_PROTOCOL)
+        except Exception as exc:
+            try:
+                reply = pickle.dumps((False, exc), protocol=pickle.HIGHEST_PROTOCOL)
+            except Exception:  # not picklable: its text, then
+                reply = pickle.dumps((False, RuntimeError(f"{type(exc).__name__}: {exc}")))
+        replies.write(reply)
+        replies.flush()

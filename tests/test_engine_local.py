@@ -185,12 +185,13 @@ class _Counted(local.FreshHelper):
 
 
 @needs_fork
-@pytest.mark.parametrize("formats", [None, ["ntriples", "json"], ["void"]])
-def test_short_of_memory_the_rdf_shards_go_to_fresh_helpers(
+@pytest.mark.parametrize("formats", [None, ["ntriples", "json"], ["void"], ["gexf", "turtle"]])
+def test_short_of_memory_shards_go_to_fresh_helpers(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path, formats: list[str] | None
 ) -> None:
-    """A graph too big to fork helpers from: the RDF shards are written by a helper started
-    afresh (fed each shard's nodes) and by this process, the rest here; the same bytes."""
+    """A graph too big to fork helpers from: the RDF, GraphML and GEXF shards are written by a
+    helper started afresh (fed each shard's nodes) and by this process, the rest here; the same
+    bytes."""
     from newsgraph import build
     from newsgraph.export import rdf, write_exports
 

@@ -333,6 +333,71 @@ def test_reserved_names_go_through_networkx(
     )
 
 
+def write_in_shards(name: str, graph: nx.MultiDiGraph, path: Path, size: int = 1) -> bool:
+    """Write ``graph`` as a process without it would: a shard of ``size`` nodes at a time, each
+    from its pickled payload, the parts joined in order. False when it must go whole."""
+    from newsgraph.export import shards
+    from newsgraph.export.rdf import shard_ranges
+
+    found = shards.begin(name, graph, path)
+    if found is None:
+        return False
+    nodes = list(graph)
+    ranges = shard_ranges(len(nodes), size)
+    edges = path.with_name("edges")
+    with open(path, "ab") as node_file, open(edges, "ab") as edge_file:
+        for number, ((start, stop), first) in enumerate(
+            zip(ranges, shards.edge_counts(graph, ranges), strict=True)
+        ):
+            parts = {
+                name: path.with_name(f"n{number}"),
+                name + shards.EDGES: edges.with_name(f"e{number}"),
+            }
+            payload = shards.shard_payload(
+                graph, nodes[start:stop], sections={name: (found.context, first)}, count=False
+            )
+            shards.write_shard_payload(payload, parts)
+            node_file.write(parts[name].read_bytes())
+            edge_file.write(parts[name + shards.EDGES].read_bytes())
+    shards.finish(path, found, edges)
+    return True
+
+
+@pytest.mark.parametrize("size", [1, 3])
+@pytest.mark.parametrize("name", ["graphml", "gexf"])
+@pytest.mark.parametrize("graph", sorted(GRAPHS))
+def test_written_in_shards_the_same_bytes(name: str, graph: str, size: int, tmp_path: Path) -> None:
+    """As the exports are written at a million files: GraphML and GEXF cut into ranges of nodes,
+    each written from its pickled payload by a process without the graph, then joined."""
+    g = GRAPHS[graph]()
+    PAIRS[name][0](g, tmp_path / "whole")
+    (tmp_path / "shards").mkdir()
+    assert write_in_shards(name, g, tmp_path / "shards" / "file", size)
+    assert (tmp_path / "shards" / "file").read_bytes() == (tmp_path / "whole").read_bytes()
+
+
+@pytest.mark.parametrize("name", ["graphml", "gexf"])
+def test_corpus_written_in_shards_the_same_bytes(
+    name: str, corpus_graph: nx.MultiDiGraph, tmp_path: Path
+) -> None:
+    PAIRS[name][0](corpus_graph, tmp_path / "whole")
+    (tmp_path / "shards").mkdir()
+    assert write_in_shards(name, corpus_graph, tmp_path / "shards" / "file", 7)
+    assert (tmp_path / "shards" / "file").read_bytes() == (tmp_path / "whole").read_bytes()
+
+
+@pytest.mark.parametrize(
+    ("name", "graph"), [("gexf", {"mode": "dynamic"}), ("graphml", {"id": "g"})]
+)
+def test_graphs_networkx_must_write_are_not_cut(
+    name: str, graph: dict[str, Any], tmp_path: Path
+) -> None:
+    g = nx.MultiDiGraph(**graph)
+    g.add_node("a", title="A")
+    assert not write_in_shards(name, g, tmp_path / "file")
+    assert not (tmp_path / "file").exists()
+
+
 _DETERMINISM = """
 import pickle, sys
 from newsgraph.export.gexf import write_gexf

@@ -320,19 +320,21 @@ def _write_beside_fresh_helpers(
     helpers: int,
 ) -> None:
     """When memory is too short for forked helpers (a forked helper walking the graph copies the
-    pages it touches: at 1M articles, 10 GiB beside a 15 GiB graph): the formats written whole
-    here, and the RDF shards by ``helpers`` processes started afresh
-    (:class:`~newsgraph.engines.local.FreshHelper`), which share nothing with this one and so
-    copy none of it. For each helper a thread here pickles the next shard's nodes
-    (:func:`~newsgraph.export.rdf.shard_payload`) and pipes it over while the helper writes the
-    one before, and another takes the results in; this process takes the shards still left once
-    its own formats are written. The bytes are the same as :func:`_write_here`'s.
+    pages it touches: at 1M articles, 10 GiB beside a 15 GiB graph): the RDF, GraphML and GEXF
+    are written shard by shard (:mod:`newsgraph.export.shards`) by ``helpers`` processes started
+    afresh (:class:`~newsgraph.engines.local.FreshHelper`), which share nothing with this one and
+    so copy none of it, and the other formats here. For each helper a thread here pickles the
+    next shard's nodes (:func:`~newsgraph.export.shards.shard_payload`) and pipes it over while
+    the helper writes the one before, and another takes the results in; this process takes the
+    shards still left once its own formats are written. The bytes are the same as
+    :func:`_write_here`'s.
     """
     import queue
     import threading
 
     from newsgraph.engines.local import FreshHelper
-    from newsgraph.export.rdf import PartJoiner, shard_payload, write_rdf_shard
+    from newsgraph.export import shards as sharding
+    from newsgraph.export.rdf import PartJoiner
 
     shards = sorted((t for t in tasks if t.format is None), key=lambda t: t.shard)
     left = iter(shards)
@@ -352,39 +354,64 @@ def _write_beside_fresh_helpers(
             stopped = True
 
     folder = Path(tempfile.mkdtemp(prefix=".rdf-parts-", dir=out))
-    joiner = PartJoiner({name: written[name] for name in parts}, folder, len(shards))
     started: list[FreshHelper] = []
     threads: list[threading.Thread] = []
-
-    def done(task: _Task, counts: RdfCounts) -> None:
-        with lock:
-            joiner.add(task.shard, counts)
-
-    def feed(helper: FreshHelper, sent: queue.SimpleQueue[_Task | None]) -> None:
-        try:
-            while (task := take()) is not None:
-                payload = shard_payload(
-                    graph, nodes[task.start : task.stop], dataset=task.shard == 0
-                )
-                sent.put(task)
-                helper.send(payload, joiner.parts(task.shard), dataset=task.shard == 0)
-                del payload
-        except BaseException as exc:
-            fail(exc)
-        finally:
-            sent.put(None)
-
-    def receive(helper: FreshHelper, sent: queue.SimpleQueue[_Task | None]) -> None:
-        try:
-            while (task := sent.get()) is not None:
-                done(task, helper.receive())
-        except BaseException as exc:
-            fail(exc)
-            helper.kill()  # (its feeder may be blocked on a full pipe)
-
+    joiner: PartJoiner | None = None
     try:
+        # GraphML and GEXF in shards too, where their heads say they can be (else whole, here)
+        sections: dict[str, sharding.Sections] = {}
+        for exporter in others:
+            if exporter.name in sharding.SHARDED_FORMATS:
+                found = sharding.begin(exporter.name, graph, written[exporter.name])
+                if found is not None:
+                    sections[exporter.name] = found
+        whole = [e for e in others if e.name not in sections]
+        edges = {name: folder / f"{name}{sharding.EDGES}" for name in sections}
+        plain = {
+            **{name: written[name] for name in sections},
+            **{f"{n}{sharding.EDGES}": p for n, p in edges.items()},
+        }
+        joiner = PartJoiner({name: written[name] for name in parts}, folder, len(shards), plain)
+        first_edges = sharding.edge_counts(graph, [(t.start, t.stop) for t in shards])
+
+        def shard_sections(task: _Task) -> dict[str, tuple[Any, int]]:
+            return {
+                name: (found.context, first_edges[task.shard]) for name, found in sections.items()
+            }
+
+        def done(task: _Task, counts: RdfCounts) -> None:
+            assert joiner is not None
+            with lock:
+                joiner.add(task.shard, counts)
+
+        def feed(helper: FreshHelper, sent: queue.SimpleQueue[_Task | None]) -> None:
+            assert joiner is not None
+            try:
+                while (task := take()) is not None:
+                    payload = sharding.shard_payload(
+                        graph,
+                        nodes[task.start : task.stop],
+                        dataset=task.shard == 0,
+                        sections=shard_sections(task),
+                    )
+                    sent.put(task)
+                    helper.send(payload, joiner.parts(task.shard))
+                    del payload
+            except BaseException as exc:
+                fail(exc)
+            finally:
+                sent.put(None)
+
+        def receive(helper: FreshHelper, sent: queue.SimpleQueue[_Task | None]) -> None:
+            try:
+                while (task := sent.get()) is not None:
+                    done(task, helper.receive())
+            except BaseException as exc:
+                fail(exc)
+                helper.kill()  # (its feeder may be blocked on a full pipe)
+
         for _ in range(helpers):
-            helper = FreshHelper("newsgraph.export.rdf:write_shard_payload")
+            helper = FreshHelper("newsgraph.export.shards:write_shard_payload")
             started.append(helper)
             sent: queue.SimpleQueue[_Task | None] = queue.SimpleQueue()
             for target in (feed, receive):
@@ -392,14 +419,19 @@ def _write_beside_fresh_helpers(
                 thread.start()
                 threads.append(thread)
         try:
-            for exporter in others:
+            for exporter in whole:
                 if failed:
                     break
                 exporter.writer(graph, written[exporter.name])
             while (task := take()) is not None:
-                dataset = task.shard == 0
-                part = nodes[task.start : task.stop]
-                done(task, write_rdf_shard(graph, part, joiner.parts(task.shard), dataset=dataset))
+                counts = sharding.write_shard(
+                    graph,
+                    nodes[task.start : task.stop],
+                    joiner.parts(task.shard),
+                    dataset=task.shard == 0,
+                    sections=shard_sections(task),
+                )
+                done(task, counts)
         except BaseException as exc:
             fail(exc)
             raise
@@ -409,6 +441,8 @@ def _write_beside_fresh_helpers(
         if failed:
             raise failed[0]
         counts = joiner.close()
+        for name, found in sections.items():
+            sharding.finish(written[name], found, edges[name])
         if _VOID in written:
             from newsgraph.export.void import write_void
 
@@ -419,7 +453,8 @@ def _write_beside_fresh_helpers(
                 helper.kill()
             else:
                 helper.close()
-        joiner.abort()
+        if joiner is not None:
+            joiner.abort()
         shutil.rmtree(folder, ignore_errors=True)
 
 

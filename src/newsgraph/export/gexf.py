@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import os
 import time
-from collections.abc import Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from datetime import datetime
 from typing import Any, TextIO
 
@@ -32,9 +32,10 @@ from newsgraph.export.flatten import (
     json_attr,
     xml_attr,
 )
+from newsgraph.export.shards import Sections, out_edges
 from newsgraph.export.values import dumps
 
-__all__ = ["write_gexf"]
+__all__ = ["begin", "write_edges", "write_gexf", "write_nodes"]
 
 _HEADER = (
     "<?xml version='1.0' encoding='utf-8'?>\n"
@@ -200,67 +201,127 @@ def _header(graph: nx.MultiDiGraph, nodes: _Attributes, edges: _Attributes) -> s
     )
 
 
-def _write(graph: nx.MultiDiGraph, handle: TextIO, nodes: _Attributes, edges: _Attributes) -> None:
-    handle.write(_header(graph, nodes, edges))
+def _sections(graph: nx.MultiDiGraph) -> tuple[str, str, str]:
+    """The text that opens the nodes, between nodes and edges, and after the edges."""
+    has_nodes, has_edges = len(graph) > 0, graph.number_of_edges() > 0
+    return (
+        "    <nodes>\n" if has_nodes else "    <nodes />\n",
+        ("    </nodes>\n" if has_nodes else "")
+        + ("    <edges>\n" if has_edges else "    <edges />\n"),
+        ("    </edges>\n" if has_edges else "") + "  </graph>\n</gexf>\n",
+    )
+
+
+def _write_elements(handle: TextIO, elements: Iterable[str]) -> None:
     chunk: list[str] = []
-    escaped: dict[Any, str] = {}  # the node ids escaping changes (few): edges look them up
-    if len(graph):
-        chunk.append("    <nodes>\n")
-        for node, attrs in graph.nodes(data=True):
-            node_id = xml_attr(str(node), _TAB)
-            if node_id is not node:
-                escaped[node] = node_id
-            start = f'      <node id="{node_id}" label="{_node_label(attrs, node_id)}"'
-            chunk.append(_element(start, "      </node>\n", attrs, nodes.start))
-            if len(chunk) >= _CHUNK:
-                handle.write("".join(chunk))
-                chunk.clear()
-        chunk.append("    </nodes>\n")
-    else:
-        chunk.append("    <nodes />\n")
-    if graph.number_of_edges():
-        chunk.append("    <edges>\n")
-        key_start = edges.start["key"]
-        key_lines: dict[Any, str] = {}  # edge key: its networkx_key <attvalue> (mostly a few)
-        edge_rows = graph.edges(keys=True, data=True)
-        for number, (source, target, key, attrs) in enumerate(edge_rows):
-            start = (
-                f'      <edge source="{escaped.get(source, source)}"'
-                f' target="{escaped.get(target, target)}" id="{number}"'
-            )
-            if "key" in attrs:  # NetworkX's key replaces it, in its place
-                element = _element(start, "      </edge>\n", {**attrs, "key": key}, edges.start)
-            else:
-                line = key_lines.get(key)
-                if line is None:
-                    text = xml_attr(key, _TAB) if type(key) is str else _value(key)
-                    line = f'{key_start}{text}" />\n'
-                    if len(key_lines) < _KEYS_KEPT:
-                        key_lines[key] = line
-                element = _element(start, "      </edge>\n", attrs, edges.start, line)
-            chunk.append(element)
-            if len(chunk) >= _CHUNK:
-                handle.write("".join(chunk))
-                chunk.clear()
-        chunk.append("    </edges>\n")
-    else:
-        chunk.append("    <edges />\n")
-    chunk.append("  </graph>\n</gexf>\n")
+    for element in elements:
+        chunk.append(element)
+        if len(chunk) >= _CHUNK:
+            handle.write("".join(chunk))
+            chunk.clear()
     handle.write("".join(chunk))
+
+
+def _node_elements(
+    rows: Iterable[tuple[Any, Mapping[Any, Any]]], starts: Mapping[Any, str]
+) -> Iterator[str]:
+    for node, attrs in rows:
+        node_id = xml_attr(str(node), _TAB)
+        start = f'      <node id="{node_id}" label="{_node_label(attrs, node_id)}"'
+        yield _element(start, "      </node>\n", attrs, starts)
+
+
+def _edge_elements(
+    rows: Iterable[tuple[Any, Any, Any, Mapping[Any, Any]]],
+    starts: Mapping[Any, str],
+    first: int,
+) -> Iterator[str]:
+    key_lines: dict[Any, str] = {}  # edge key: its networkx_key <attvalue> (mostly a few)
+    ids: dict[Any, str] = {}  # the last source's escaped id
+    for number, (source, target, key, attrs) in enumerate(rows, start=first):
+        source_id = ids.get(source)
+        if source_id is None:
+            ids.clear()
+            source_id = ids[source] = xml_attr(str(source), _TAB)
+        start = (
+            f'      <edge source="{source_id}" target="{xml_attr(str(target), _TAB)}" id="{number}"'
+        )
+        if "key" in attrs:  # NetworkX's key replaces it, in its place
+            yield _element(start, "      </edge>\n", {**attrs, "key": key}, starts)
+            continue
+        line = key_lines.get(key)
+        if line is None:
+            text = xml_attr(key, _TAB) if type(key) is str else _value(key)
+            line = f'{starts["key"]}{text}" />\n'
+            if len(key_lines) < _KEYS_KEPT:
+                key_lines[key] = line
+        yield _element(start, "      </edge>\n", attrs, starts, line)
+
+
+def _write(graph: nx.MultiDiGraph, handle: TextIO, nodes: _Attributes, edges: _Attributes) -> None:
+    opening, middle, tail = _sections(graph)
+    handle.write(_header(graph, nodes, edges) + opening)
+    _write_elements(handle, _node_elements(graph.nodes(data=True), nodes.start))
+    handle.write(middle)
+    _write_elements(handle, _edge_elements(graph.edges(keys=True, data=True), edges.start, 0))
+    handle.write(tail)
+
+
+def _scanned(graph: nx.MultiDiGraph) -> tuple[_Attributes, _Attributes]:
+    """The node and edge attribute declarations; raises _Reserved for a graph NetworkX's writer
+    must write."""
+    nodes = _Attributes("node", 0)
+    edges = _Attributes("edge", 0)
+    if not (graph.is_directed() and graph.is_multigraph()):
+        raise _Reserved
+    if graph.graph.get("mode") == "dynamic" or not _GRAPH_RESERVED.isdisjoint(graph.graph):
+        raise _Reserved
+    nodes.scan_nodes(graph)
+    edges.next_id = nodes.next_id
+    edges.scan_edges(graph)
+    return nodes, edges
+
+
+def begin(graph: nx.MultiDiGraph, path: str | os.PathLike[str]) -> Sections | None:
+    """Write everything before the first node to ``path``; how the rest is put together (see
+    :mod:`newsgraph.export.shards`). ``None`` for a graph NetworkX's writer must write."""
+    try:
+        nodes, edges = _scanned(graph)
+    except _Reserved:
+        return None
+    opening, middle, tail = _sections(graph)
+    with open(path, "w", encoding="utf-8", newline="") as handle:
+        handle.write(_header(graph, nodes, edges) + opening)
+    return Sections(middle=middle, tail=tail, context=(nodes.start, edges.start))
+
+
+def write_nodes(
+    graph: Any,
+    nodes: Iterable[Any],
+    context: tuple[Mapping[Any, str], Mapping[Any, str]],
+    handle: TextIO,
+) -> None:
+    """The ``<node>`` elements of ``nodes`` (a shard), given :func:`begin`'s context."""
+    rows = ((node, graph.nodes[node]) for node in nodes)
+    _write_elements(handle, _node_elements(rows, context[0]))
+
+
+def write_edges(
+    graph: Any,
+    nodes: Iterable[Any],
+    context: tuple[Mapping[Any, str], Mapping[Any, str]],
+    first_edge: int,
+    handle: TextIO,
+) -> None:
+    """The ``<edge>`` elements of the out-edges of ``nodes`` (a shard), numbered from
+    ``first_edge`` (the edges before the shard), given :func:`begin`'s context."""
+    _write_elements(handle, _edge_elements(out_edges(graph, nodes), context[1], first_edge))
 
 
 def write_gexf(graph: nx.MultiDiGraph, path: str | os.PathLike[str]) -> None:
     """Write ``graph`` as GEXF 1.2 (UTF-8)."""
-    nodes = _Attributes("node", 0)
-    edges = _Attributes("edge", 0)
     try:
-        if not (graph.is_directed() and graph.is_multigraph()):
-            raise _Reserved
-        if graph.graph.get("mode") == "dynamic" or not _GRAPH_RESERVED.isdisjoint(graph.graph):
-            raise _Reserved
-        nodes.scan_nodes(graph)
-        edges.next_id = nodes.next_id
-        edges.scan_edges(graph)
+        nodes, edges = _scanned(graph)
     except _Reserved:
         nx.write_gexf(
             flat_copy(graph, node_extra=_label), path, encoding="utf-8", version="1.2draft"

@@ -15,7 +15,7 @@ best of 3 on one machine): 0.83 s, where flattening a copy and writing it throug
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from datetime import datetime
 from typing import Any, TextIO
 
@@ -29,9 +29,10 @@ from newsgraph.export.flatten import (
     xml_attr,
     xml_text,
 )
+from newsgraph.export.shards import Sections, out_edges
 from newsgraph.export.values import dumps, dumps_pieces
 
-__all__ = ["write_graphml"]
+__all__ = ["begin", "write_edges", "write_graphml", "write_nodes"]
 
 _HEADER = (
     "<?xml version='1.0' encoding='utf-8'?>\n"
@@ -44,6 +45,7 @@ _HEADER = (
 _RESERVED = frozenset({"id", "node_default", "edge_default"})
 _CHUNK = 500  # elements per write (a few MB of text)
 _KEYS_KEPT = 4096  # escaped edge keys remembered
+_TAIL = "</graph></graphml>"
 
 
 def _flat_text(value: Any) -> str | None:
@@ -120,11 +122,16 @@ def _element(start: str, end: str, attrs: Mapping[Any, Any], data: Mapping[Any, 
     return "".join(parts)
 
 
-def _write(graph: nx.MultiDiGraph, handle: TextIO) -> None:
+def _keys(graph: nx.MultiDiGraph) -> _Keys:
     keys = _Keys()
     keys.scan("graph", [graph.graph])
     keys.scan("node", (attrs for _, attrs in graph.nodes(data=True)))
     keys.scan("edge", (attrs for _, _, attrs in graph.edges(data=True)))
+    return keys
+
+
+def _write_head(graph: nx.MultiDiGraph, keys: _Keys, handle: TextIO) -> None:
+    """The declarations and the graph's own attributes: everything before the first node."""
     data = keys.data
     handle.write(_HEADER + keys.declarations() + '<graph edgedefault="directed">')
     for name, value in graph.graph.items():
@@ -137,38 +144,83 @@ def _write(graph: nx.MultiDiGraph, handle: TextIO) -> None:
         text = _flat_text(value)
         if text is not None:
             handle.write(f"{data[name][2:]}{xml_text(text)}</data>\n")
+
+
+def _write_elements(handle: TextIO, elements: Iterable[str]) -> None:
     chunk: list[str] = []
-    escaped: dict[Any, str] = {}  # the node ids escaping changes (few): edges look them up
-    for node, attrs in graph.nodes(data=True):
-        node_id = xml_attr(str(node))
-        if node_id is not node:
-            escaped[node] = node_id
-        chunk.append(_element(f'<node id="{node_id}"', "</node>\n", attrs, data))
+    for element in elements:
+        chunk.append(element)
         if len(chunk) >= _CHUNK:
             handle.write("".join(chunk))
             chunk.clear()
+    handle.write("".join(chunk))
+
+
+def _node_elements(
+    rows: Iterable[tuple[Any, Mapping[Any, Any]]], data: Mapping[Any, str]
+) -> Iterator[str]:
+    for node, attrs in rows:
+        yield _element(f'<node id="{xml_attr(str(node))}"', "</node>\n", attrs, data)
+
+
+def _edge_elements(
+    rows: Iterable[tuple[Any, Any, Any, Mapping[Any, Any]]], data: Mapping[Any, str]
+) -> Iterator[str]:
     edge_ids: dict[Any, str] = {}  # edge key: its escaped id (keys are mostly a few kinds)
-    for source, target, key, attrs in graph.edges(keys=True, data=True):
+    ids: dict[Any, str] = {}  # the last source's escaped id
+    for source, target, key, attrs in rows:
         edge_id = edge_ids.get(key)
         if edge_id is None:
             edge_id = xml_attr(str(key))
             if len(edge_ids) < _KEYS_KEPT:
                 edge_ids[key] = edge_id
-        start = (
-            f'<edge source="{escaped.get(source, source)}"'
-            f' target="{escaped.get(target, target)}" id="{edge_id}"'
-        )
-        chunk.append(_element(start, "</edge>\n", attrs, data))
-        if len(chunk) >= _CHUNK:
-            handle.write("".join(chunk))
-            chunk.clear()
-    chunk.append("</graph></graphml>")
-    handle.write("".join(chunk))
+        source_id = ids.get(source)
+        if source_id is None:
+            ids.clear()
+            source_id = ids[source] = xml_attr(str(source))
+        start = f'<edge source="{source_id}" target="{xml_attr(str(target))}" id="{edge_id}"'
+        yield _element(start, "</edge>\n", attrs, data)
+
+
+def _write(graph: nx.MultiDiGraph, handle: TextIO) -> None:
+    keys = _keys(graph)
+    _write_head(graph, keys, handle)
+    _write_elements(handle, _node_elements(graph.nodes(data=True), keys.data))
+    _write_elements(handle, _edge_elements(graph.edges(keys=True, data=True), keys.data))
+    handle.write(_TAIL)
+
+
+def _shardable(graph: nx.MultiDiGraph) -> bool:
+    return bool(graph.is_directed() and graph.is_multigraph()) and _RESERVED.isdisjoint(graph.graph)
+
+
+def begin(graph: nx.MultiDiGraph, path: str | os.PathLike[str]) -> Sections | None:
+    """Write everything before the first node to ``path``; how the rest is put together (see
+    :mod:`newsgraph.export.shards`). ``None`` for a graph NetworkX's writer must write."""
+    if not _shardable(graph):
+        return None
+    keys = _keys(graph)
+    with open(path, "w", encoding="utf-8", newline="") as handle:
+        _write_head(graph, keys, handle)
+    return Sections(middle="", tail=_TAIL, context=keys.data)
+
+
+def write_nodes(graph: Any, nodes: Iterable[Any], data: Mapping[Any, str], handle: TextIO) -> None:
+    """The ``<node>`` elements of ``nodes`` (a shard), given :func:`begin`'s context."""
+    _write_elements(handle, _node_elements(((node, graph.nodes[node]) for node in nodes), data))
+
+
+def write_edges(
+    graph: Any, nodes: Iterable[Any], data: Mapping[Any, str], first_edge: int, handle: TextIO
+) -> None:
+    """The ``<edge>`` elements of the out-edges of ``nodes`` (a shard), given :func:`begin`'s
+    context (GraphML's edge ids are their keys: ``first_edge`` is not used)."""
+    _write_elements(handle, _edge_elements(out_edges(graph, nodes), data))
 
 
 def write_graphml(graph: nx.MultiDiGraph, path: str | os.PathLike[str]) -> None:
     """Write ``graph`` as GraphML (UTF-8)."""
-    if not (graph.is_directed() and graph.is_multigraph()) or not _RESERVED.isdisjoint(graph.graph):
+    if not _shardable(graph):
         nx.write_graphml_lxml(flat_copy(graph), path, encoding="utf-8", named_key_ids=True)
         return
     with open(path, "w", encoding="utf-8", newline="") as handle:

@@ -62,7 +62,7 @@ from datetime import datetime
 from functools import lru_cache
 from operator import itemgetter
 from pathlib import Path
-from typing import IO, TYPE_CHECKING, Any, TypeAlias
+from typing import IO, TYPE_CHECKING, Any, TypeAlias, cast
 from urllib.parse import quote
 
 from pyoxigraph import Literal, NamedNode, RdfFormat, Triple, parse, serialize
@@ -105,6 +105,7 @@ __all__ = [
     "Minter",
     "PartJoiner",
     "RdfCounts",
+    "append_file",
     "count_triples",
     "dataset_triples",
     "graph_triples",
@@ -113,15 +114,14 @@ __all__ = [
     "node_triples",
     "rdf_files",
     "read_rdf",
-    "shard_payload",
     "shard_ranges",
     "to_rdflib",
+    "write_all",
     "write_jsonld",
     "write_ntriples",
     "write_ntriples_shard",
     "write_rdf",
     "write_rdf_shard",
-    "write_shard_payload",
     "write_turtle",
     "write_turtle_statements",
 ]
@@ -821,8 +821,8 @@ def _write_statements(
     return counts
 
 
-def _open(path: str | os.PathLike[str], buffering: int = -1) -> IO[bytes]:
-    return open(path, "wb", buffering=buffering)
+def _open(path: str | os.PathLike[str], buffering: int = -1, mode: str = "wb") -> IO[bytes]:
+    return cast("IO[bytes]", open(path, mode, buffering=buffering))
 
 
 def write_turtle_statements(
@@ -881,79 +881,6 @@ def write_rdf_shard(
             handle.close()
 
 
-class _ShardGraph:
-    """What one RDF shard reads of a graph (:class:`_Maker`'s needs), without the rest of it: for
-    a process that does not hold the graph. Built by :func:`write_shard_payload`."""
-
-    __slots__ = ("_succ", "graph", "nodes")
-
-    def __init__(
-        self,
-        graph: dict[str, Any],
-        nodes: dict[str, dict[str, Any]],
-        succ: dict[str, dict[str, dict[str, dict[str, Any]]]],
-    ) -> None:
-        self.graph, self.nodes, self._succ = graph, nodes, succ
-
-    @property
-    def succ(self) -> dict[str, dict[str, dict[str, dict[str, Any]]]]:
-        return self._succ
-
-    def __contains__(self, node: object) -> bool:
-        return node in self.nodes
-
-
-def shard_payload(graph: nx.MultiDiGraph, nodes: Sequence[str], *, dataset: bool = False) -> bytes:
-    """What :func:`write_shard_payload` needs to write the RDF shard ``nodes`` of ``graph`` in a
-    process that does not hold the graph, pickled: the nodes' attributes and out-edges (and those
-    of an ``https://`` twin, which the subject counts read), the graph's base IRI, and with
-    ``dataset`` the graph attributes the dataset's triples come from.
-
-    For a graph too big to be shared with forked helpers (each would copy the pages it touches):
-    a shard's payload is small, so a helper started afresh writes it at the cost of pickling.
-    """
-    import pickle
-
-    succ: Mapping[str, dict[str, dict[str, dict[str, Any]]]] = getattr(graph, "_succ", graph.succ)
-    attrs: dict[str, dict[str, Any]] = {}
-    edges: dict[str, dict[str, dict[str, dict[str, Any]]]] = {}
-    for node in nodes:
-        data = attrs[node] = graph.nodes[node]
-        edges[node] = succ[node]
-        if data.get("kind") == ARTICLE and not node.startswith("article:https://"):
-            twin = "article:https://" + node.partition(":")[2]
-            if twin in graph:
-                attrs[twin], edges[twin] = graph.nodes[twin], succ[twin]
-    base = {"base_iri": graph.graph["base_iri"]} if "base_iri" in graph.graph else {}
-    whole = graph.graph if dataset else base
-    return pickle.dumps((whole, list(nodes), attrs, edges), protocol=pickle.HIGHEST_PROTOCOL)
-
-
-def write_shard_payload(
-    payload: bytes, outputs: Mapping[str, str | os.PathLike[str]], *, dataset: bool = False
-) -> RdfCounts:
-    """:func:`write_rdf_shard` for a :func:`shard_payload`: the same part files, the same counts.
-
-    Example:
-        >>> import tempfile
-        >>> from newsgraph import build
-        >>> graph = build(["seeds/"]).graph
-        >>> nodes = list(graph)
-        >>> with tempfile.TemporaryDirectory() as tmp:
-        ...     a, b = Path(tmp, "a"), Path(tmp, "b")
-        ...     here = write_rdf_shard(graph, nodes, {"turtle": a})
-        ...     there = write_shard_payload(shard_payload(graph, nodes), {"turtle": b})
-        ...     same = a.read_bytes() == b.read_bytes()
-        >>> same and here == there
-        True
-    """
-    import pickle
-
-    with gc_paused():  # (the collector's walks would take 5 times as long as the unpickling)
-        whole, nodes, attrs, edges = pickle.loads(payload)
-    return write_rdf_shard(_ShardGraph(whole, attrs, edges), nodes, outputs, dataset=dataset)
-
-
 def write_ntriples_shard(
     graph: nx.MultiDiGraph,
     nodes: Iterable[str] | None,
@@ -988,10 +915,10 @@ def join_rdf_parts(
     dataset's first) into ``path``, adding the format's header and footer; copies in the kernel.
     """
     with open(path, "wb", buffering=0) as out:
-        _write_all(out, _HEADERS[name]().encode())
+        write_all(out, _HEADERS[name]().encode())
         for part in parts:
-            _append(part, out)
-        _write_all(out, _FOOTERS[name].encode())
+            append_file(part, out)
+        write_all(out, _FOOTERS[name].encode())
 
 
 class PartJoiner:
@@ -1005,6 +932,8 @@ class PartJoiner:
             created with its header at once.
         folder: Where the shards write their parts (see :meth:`parts`).
         shards: How many shards there are (numbered from 0, the dataset's).
+        plain: More files by part name, which the parts are appended to, with no header or
+            footer (the other formats :mod:`newsgraph.export.shards` writes in shards).
     """
 
     def __init__(
@@ -1012,6 +941,7 @@ class PartJoiner:
         outputs: Mapping[str, str | os.PathLike[str]],
         folder: str | os.PathLike[str],
         shards: int,
+        plain: Mapping[str, str | os.PathLike[str]] | None = None,
     ) -> None:
         self.folder = Path(folder)
         self.shards = shards
@@ -1019,10 +949,13 @@ class PartJoiner:
         self._next = 0
         self._waiting: dict[int, RdfCounts] = {}
         self._files: dict[str, IO[bytes]] = {}
+        self._rdf = list(outputs)
         try:
             for name, path in outputs.items():
                 self._files[name] = _open(path, buffering=0)
-                _write_all(self._files[name], _HEADERS[name]().encode())
+                write_all(self._files[name], _HEADERS[name]().encode())
+            for name, path in (plain or {}).items():
+                self._files[name] = _open(path, buffering=0, mode="ab")
         except BaseException:
             self.abort()
             raise
@@ -1036,7 +969,7 @@ class PartJoiner:
         self._waiting[shard] = counts
         while self._next in self._waiting:
             for name, part in self.parts(self._next).items():
-                _append(part, self._files[name])
+                append_file(part, self._files[name])
                 part.unlink()
             self.counts += self._waiting.pop(self._next)
             self._next += 1
@@ -1045,8 +978,8 @@ class PartJoiner:
         """Finish the files (footers); return the counts of all shards."""
         if self._next != self.shards:
             raise ExportError(f"RDF shard {self._next} of {self.shards} was never written")
-        for name, out in self._files.items():
-            _write_all(out, _FOOTERS[name].encode())
+        for name in self._rdf:
+            write_all(self._files[name], _FOOTERS[name].encode())
         self.abort()
         return self.counts
 
@@ -1056,13 +989,13 @@ class PartJoiner:
             out.close()
 
 
-def _write_all(out: IO[bytes], data: bytes) -> None:
+def write_all(out: IO[bytes], data: bytes) -> None:
     view = memoryview(data)
     while view:
         view = view[out.write(view) or 0 :]
 
 
-def _append(part: str | os.PathLike[str], out: IO[bytes]) -> None:
+def append_file(part: str | os.PathLike[str], out: IO[bytes]) -> None:
     """Append file ``part`` to the unbuffered ``out``: in the kernel where it can."""
     with open(part, "rb", buffering=0) as source:
         size = os.fstat(source.fileno()).st_size
@@ -1081,7 +1014,7 @@ def _append(part: str | os.PathLike[str], out: IO[bytes]) -> None:
             block = source.read(min(1 << 20, size - done))
             if not block:
                 raise ExportError(f"{part}: shorter than it was ({done} of {size} bytes)")
-            _write_all(out, block)
+            write_all(out, block)
             done += len(block)
 
 

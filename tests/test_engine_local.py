@@ -257,3 +257,24 @@ def test_a_fresh_helper_does_not_run_the_callers_script_again(tmp_path: Path) ->
         [sys.executable, script], capture_output=True, text=True, timeout=60, check=True
     )
     assert done.stdout.split() == ["script", "ran", "42"]
+
+
+@needs_fork
+def test_big_graphs_go_to_fresh_helpers_with_memory_to_spare(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """From FRESH_FROM_NODES nodes on (faster and a gigabyte smaller at 100k files), even where
+    forked helpers would fit."""
+    from newsgraph import build, export
+    from newsgraph.export import write_exports
+
+    graph = build([Path(__file__).resolve().parents[1] / "seeds"]).graph
+    monkeypatch.setattr(local, "_memory", lambda: (GIB, 20 * GIB))
+    monkeypatch.setattr(local, "FreshHelper", _Counted)
+    _Counted.started = 0
+    write_exports(graph, tmp_path / "small", ["turtle", "gexf"], jobs=2)
+    assert _Counted.started == 0  # forked, as before
+    monkeypatch.setattr(export, "FRESH_FROM_NODES", len(graph))
+    monkeypatch.setattr(local, "run_shared", lambda *a, **k: pytest.fail("a helper was forked"))
+    write_exports(graph, tmp_path / "big", ["turtle", "gexf"], jobs=2)
+    assert _Counted.started == 1

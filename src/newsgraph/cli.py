@@ -47,8 +47,8 @@ def jobs_option(func: F) -> F:
         type=click.IntRange(min=1),
         default=None,
         help="Worker processes for loading and for writing the formats (when memory is too short "
-        "to fork helpers that share the graph, helpers started afresh write the RDF only) "
-        "[default: one per core].",
+        "to fork helpers that share the graph, helpers started afresh write the RDF, GraphML "
+        "and GEXF a range of nodes at a time) [default: one per core].",
     )(func)
 
 

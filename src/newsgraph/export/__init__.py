@@ -27,6 +27,7 @@ if TYPE_CHECKING:  # networkx is imported by the format modules, when a format i
 
 __all__ = [
     "EXPORTERS",
+    "FRESH_FROM_NODES",
     "Exporter",
     "get_exporter",
     "read_json",
@@ -159,6 +160,13 @@ _COST_PER_NODE = {"html": 155.0, "gexf": 78.0, "graphml": 53.0, "json": 23.0, "s
 _RDF_COST_PER_NODE = {"": 40.0, "ntriples": 30.0, "turtle": 35.0, "jsonld": 40.0}
 _DEFAULT_COST_PER_NODE = 100.0
 
+FRESH_FROM_NODES = 50_000
+"""From this many nodes on, the RDF, GraphML and GEXF are written shard by shard by helpers
+started afresh (fed each shard's nodes) rather than by forked helpers sharing the graph, which
+copy the pages they read. Measured with 2 workers (`newsgraph build`, 2 runs each): at 10,000
+files (18k nodes) forked 5.4-5.6 s, fresh 5.6-5.9 s; at 100,000 files (175k nodes) forked
+49-51 s and 2.6 GiB, fresh 43-46 s and 1.7 GiB; at 1M forked helpers do not fit at all."""
+
 
 @dataclass(frozen=True, slots=True)
 class _Task:
@@ -209,10 +217,12 @@ def write_exports(
     receiving a copy (:func:`newsgraph.engines.local.run_shared`), write each other format whole
     and each RDF shard as part files, longest tasks first; this process appends the parts to the
     RDF files in shard order as they come in (where ``fork`` does not exist, everything is
-    written here, one after another). Helpers are left out while the memory available would not
-    hold their copies of the pages they touch
-    (:func:`~newsgraph.engines.local.affordable_workers`). The bytes are the same for any
-    ``jobs``.
+    written here, one after another). For graphs of :data:`FRESH_FROM_NODES` nodes or more, and
+    whenever the memory available would not hold a forked helper's copy of the pages it touches
+    (:func:`~newsgraph.engines.local.affordable_workers`), the RDF, GraphML and GEXF are
+    written shard by shard by helpers started afresh instead, fed each shard's nodes, and the
+    other formats here (:func:`_write_beside_fresh_helpers`); where not even those fit,
+    everything is written here. The bytes are the same for any ``jobs``.
 
     Measured on the 10,000-file benchmark graph (18,447 nodes, 739k triples; 2 cores, best of
     3): the four RDF outputs took 20.1 s in one process and 11.5 s with 2 workers when each
@@ -236,7 +246,8 @@ def write_exports(
     wanted = min(len(tasks), (os.cpu_count() or 1) if jobs is None else jobs)
     workers = affordable_workers(wanted) if wanted > 1 else wanted  # fewer when memory is short
     shards = sum(1 for t in tasks if t.format is None)
-    if workers < wanted and shards > 1 and hasattr(os, "fork"):
+    big = graph.number_of_nodes() >= FRESH_FROM_NODES
+    if (big or workers < wanted) and wanted > 1 and shards > 1 and hasattr(os, "fork"):
         fresh = affordable_fresh(wanted - 1)
         if fresh:
             _write_beside_fresh_helpers(graph, out, written, parts, others, tasks, fresh)

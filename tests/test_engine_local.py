@@ -278,3 +278,10 @@ def test_big_graphs_go_to_fresh_helpers_with_memory_to_spare(
     monkeypatch.setattr(local, "run_shared", lambda *a, **k: pytest.fail("a helper was forked"))
     write_exports(graph, tmp_path / "big", ["turtle", "gexf"], jobs=2)
     assert _Counted.started == 1
+
+
+def test_no_fresh_helpers_without_an_interpreter_to_start(monkeypatch: pytest.MonkeyPatch) -> None:
+    import sys
+
+    monkeypatch.setattr(sys, "executable", "")  # an embedded Python
+    assert local.affordable_fresh(2) == 0

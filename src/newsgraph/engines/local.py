@@ -21,6 +21,7 @@ __all__ = [
     "gc_paused",
     "map_ordered",
     "run_shared",
+    "serve_requests",
 ]
 
 T = TypeVar("T")
@@ -101,14 +102,18 @@ def affordable_workers(wanted: int, *, copy: float = HELPER_COPY) -> int:
     return max(1, min(wanted, 1 + helpers))
 
 
-# What a helper started afresh (sharing nothing with this process) takes to write an RDF shard
-# from its payload: the interpreter with newsgraph and pyoxigraph, about 0.1 GiB, and a shard.
+# What a helper started afresh (sharing nothing with this process) takes to write a shard of the
+# exports from its payload: the interpreter with newsgraph, about 0.1 GiB, and a shard.
 FRESH_HELPER = 512 * 2**20
 
 
 def affordable_fresh(wanted: int, *, need: int = FRESH_HELPER) -> int:
     """How many of ``wanted`` helpers started afresh, ``need`` bytes each, fit in 90% of the
     memory available (0 when none does); ``wanted`` where ``/proc`` cannot tell."""
+    import sys
+
+    if not sys.executable:  # (an embedded interpreter: nothing to start)
+        return 0
     memory = _memory()
     if memory is None:
         return wanted
@@ -250,10 +255,10 @@ def run_shared(
 
 
 # The program of a FreshHelper process: the parent's import path first (so that it imports the
-# same newsgraph), then serve(target).
+# same newsgraph), then serve_requests(target).
 _FRESH_CODE = (
     "import pickle, sys; sys.path[:] = pickle.load(sys.stdin.buffer); "
-    "from newsgraph.engines.local import serve; serve(sys.argv[1])"
+    "from newsgraph.engines.local import serve_requests; serve_requests(sys.argv[1])"
 )
 
 
@@ -340,13 +345,16 @@ class FreshHelper:
         self.close()
 
 
-def serve(target: str) -> None:
+def serve_requests(target: str) -> None:
     """The loop of a :class:`FreshHelper` process: each pickled request read from standard input
-    is answered on standard output; whatever else is printed goes to standard error."""
+    is answered on standard output; whatever else is printed goes to standard error. Ctrl-C is
+    left to the parent, which stops its helpers."""
     import importlib
     import pickle
+    import signal
     import sys
 
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     replies = os.fdopen(os.dup(1), "wb")
     os.dup2(2, 1)
     module, _, name = target.partition(":")

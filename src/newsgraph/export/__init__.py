@@ -330,15 +330,15 @@ def _write_beside_fresh_helpers(
     tasks: list[_Task],
     helpers: int,
 ) -> None:
-    """When memory is too short for forked helpers (a forked helper walking the graph copies the
-    pages it touches: at 1M articles, 10 GiB beside a 15 GiB graph): the RDF, GraphML and GEXF
-    are written shard by shard (:mod:`newsgraph.export.shards`) by ``helpers`` processes started
-    afresh (:class:`~newsgraph.engines.local.FreshHelper`), which share nothing with this one and
-    so copy none of it, and the other formats here. For each helper a thread here pickles the
-    next shard's nodes (:func:`~newsgraph.export.shards.shard_payload`) and pipes it over while
-    the helper writes the one before, and another takes the results in; this process takes the
-    shards still left once its own formats are written. The bytes are the same as
-    :func:`_write_here`'s.
+    """For big graphs, or when memory is too short for forked helpers (a forked helper walking
+    the graph copies the pages it touches: at 1M articles, 10 GiB beside a 15 GiB graph): the
+    RDF, GraphML and GEXF are written shard by shard (:mod:`newsgraph.export.shards`) by
+    ``helpers`` processes started afresh (:class:`~newsgraph.engines.local.FreshHelper`), which
+    share nothing with this one and so copy none of it, and the other formats here. For each
+    helper a thread here pickles the next shard's nodes
+    (:func:`~newsgraph.export.shards.shard_payload`) and pipes it over while the helper writes
+    the one before, and another takes the results in; this process takes the shards still left
+    once its own formats are written. The bytes are the same as :func:`_write_here`'s.
     """
     import queue
     import threading

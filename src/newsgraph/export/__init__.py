@@ -371,9 +371,14 @@ def _write_beside_fresh_helpers(
     try:
         # GraphML and GEXF in shards too, where their heads say they can be (else whole, here)
         sections: dict[str, sharding.Sections] = {}
+        shapes = None
         for exporter in others:
             if exporter.name in sharding.SHARDED_FORMATS:
-                found = sharding.begin(exporter.name, graph, written[exporter.name])
+                if shapes is None:  # one pass over the attributes for both formats
+                    from newsgraph.export.flatten import attribute_shapes
+
+                    shapes = attribute_shapes(graph)
+                found = sharding.begin(exporter.name, graph, written[exporter.name], shapes)
                 if found is not None:
                     sections[exporter.name] = found
         whole = [e for e in others if e.name not in sections]

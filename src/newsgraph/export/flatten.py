@@ -21,14 +21,16 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Mapping
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeAlias
 
 import networkx as nx
 
 from newsgraph.export.values import dumps
 
 __all__ = [
+    "Shapes",
     "attr_special",
+    "attribute_shapes",
     "flat_copy",
     "flat_type",
     "flatten_value",
@@ -52,6 +54,44 @@ attr_special: Callable[[str], re.Match[str] | None] = _ATTR_SPECIAL
 """A match when :func:`xml_attr` changes the string, ``None`` when it is written as it is."""
 
 _SCALARS = (bool, int, float)
+
+
+Shapes: TypeAlias = "tuple[list[Mapping[Any, Any]], list[tuple[Any, Mapping[Any, Any]]]]"
+
+
+def attribute_shapes(graph: nx.MultiDiGraph) -> Shapes:
+    """The attributes of the first node of each shape (attribute names and value types), and the
+    key and attributes of the first edge of each shape (and key type), in the graph's order: the
+    rows the XML writers declare their attributes from, in one pass (rows mostly repeat a few
+    shapes). Reads the adjacency directly: NetworkX's edge view costs a call an edge.
+
+    Example:
+        >>> g = nx.MultiDiGraph()
+        >>> g.add_edge("a", "b", "k", w=1)
+        'k'
+        >>> g.add_edge("b", "a", "k", w=2)
+        'k'
+        >>> attribute_shapes(g)
+        ([{}], [('k', {'w': 1})])
+    """
+    nodes: list[Mapping[Any, Any]] = []
+    edges: list[tuple[Any, Mapping[Any, Any]]] = []
+    seen: set[tuple[Any, ...]] = set()
+    node_attrs = getattr(graph, "_node", None)
+    for attrs in (node_attrs if node_attrs is not None else dict(graph.nodes(data=True))).values():
+        shape = (tuple(attrs), tuple(map(type, attrs.values())))
+        if shape not in seen:
+            seen.add(shape)
+            nodes.append(attrs)
+    seen.clear()
+    for keyed_by_target in getattr(graph, "_succ", graph.succ).values():
+        for keyed in keyed_by_target.values():
+            for key, attrs in keyed.items():
+                edge_shape = (tuple(attrs), tuple(map(type, attrs.values())), type(key))
+                if edge_shape not in seen:
+                    seen.add(edge_shape)
+                    edges.append((key, attrs))
+    return nodes, edges
 
 
 def _text(value: str) -> str:

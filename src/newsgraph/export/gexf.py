@@ -25,7 +25,9 @@ import networkx as nx
 
 from newsgraph import __version__
 from newsgraph.export.flatten import (
+    Shapes,
     attr_special,
+    attribute_shapes,
     flat_copy,
     flat_type,
     flatten_value,
@@ -99,29 +101,24 @@ class _Attributes:
             self.next_id += 1
         self.start[name] = f'          <attvalue for="{self.declared[title][0]}" value="'
 
-    def scan_nodes(self, graph: nx.MultiDiGraph) -> None:
-        # Rows mostly repeat a few shapes (names and value types): look at each shape once.
-        shapes: set[tuple[tuple[Any, ...], tuple[type, ...]]] = set()
-        for _, attrs in graph.nodes(data=True):
-            shape = (tuple(attrs), tuple(map(type, attrs.values())))
-            if shape not in shapes:
-                shapes.add(shape)
-                if not _NODE_RESERVED.isdisjoint(attrs):
-                    raise _Reserved
-                for name, value in attrs.items():
-                    if name != "label":  # the node's label, not an attribute
-                        self.declare(name, value)
-
-    def scan_edges(self, graph: nx.MultiDiGraph) -> None:
-        shapes: set[tuple[tuple[Any, ...], tuple[type, ...], type]] = set()
-        for _, _, key, attrs in graph.edges(keys=True, data=True):
-            shape = (tuple(attrs), tuple(map(type, attrs.values())), type(key))
-            if shape not in shapes:
-                shapes.add(shape)
-                if not _EDGE_RESERVED.isdisjoint(attrs):
-                    raise _Reserved
-                for name, value in {**attrs, "key": key}.items():  # the key as networkx_key
+    def scan_nodes(self, rows: Iterable[Mapping[Any, Any]]) -> None:
+        """Declare the attributes of ``rows``, the first node of each shape (see
+        :func:`~newsgraph.export.flatten.attribute_shapes`)."""
+        for attrs in rows:
+            if not _NODE_RESERVED.isdisjoint(attrs):
+                raise _Reserved
+            for name, value in attrs.items():
+                if name != "label":  # the node's label, not an attribute
                     self.declare(name, value)
+
+    def scan_edges(self, rows: Iterable[tuple[Any, Mapping[Any, Any]]]) -> None:
+        """Declare the attributes of ``rows``, the key and attributes of the first edge of each
+        shape."""
+        for key, attrs in rows:
+            if not _EDGE_RESERVED.isdisjoint(attrs):
+                raise _Reserved
+            for name, value in {**attrs, "key": key}.items():  # the key as networkx_key
+                self.declare(name, value)
 
     def declarations(self) -> str:
         if not self.declared:
@@ -267,7 +264,9 @@ def _write(graph: nx.MultiDiGraph, handle: TextIO, nodes: _Attributes, edges: _A
     handle.write(tail)
 
 
-def _scanned(graph: nx.MultiDiGraph) -> tuple[_Attributes, _Attributes]:
+def _scanned(
+    graph: nx.MultiDiGraph, shapes: Shapes | None = None
+) -> tuple[_Attributes, _Attributes]:
     """The node and edge attribute declarations; raises _Reserved for a graph NetworkX's writer
     must write."""
     nodes = _Attributes("node", 0)
@@ -276,17 +275,21 @@ def _scanned(graph: nx.MultiDiGraph) -> tuple[_Attributes, _Attributes]:
         raise _Reserved
     if graph.graph.get("mode") == "dynamic" or not _GRAPH_RESERVED.isdisjoint(graph.graph):
         raise _Reserved
-    nodes.scan_nodes(graph)
+    node_rows, edge_rows = shapes if shapes is not None else attribute_shapes(graph)
+    nodes.scan_nodes(node_rows)
     edges.next_id = nodes.next_id
-    edges.scan_edges(graph)
+    edges.scan_edges(edge_rows)
     return nodes, edges
 
 
-def begin(graph: nx.MultiDiGraph, path: str | os.PathLike[str]) -> Sections | None:
+def begin(
+    graph: nx.MultiDiGraph, path: str | os.PathLike[str], shapes: Shapes | None = None
+) -> Sections | None:
     """Write everything before the first node to ``path``; how the rest is put together (see
-    :mod:`newsgraph.export.shards`). ``None`` for a graph NetworkX's writer must write."""
+    :mod:`newsgraph.export.shards`). ``None`` for a graph NetworkX's writer must write.
+    ``shapes``: the graph's :func:`~newsgraph.export.flatten.attribute_shapes`, if known."""
     try:
-        nodes, edges = _scanned(graph)
+        nodes, edges = _scanned(graph, shapes)
     except _Reserved:
         return None
     opening, middle, tail = _sections(graph)

@@ -22,6 +22,8 @@ from typing import Any, TextIO
 import networkx as nx
 
 from newsgraph.export.flatten import (
+    Shapes,
+    attribute_shapes,
     flat_copy,
     flat_type,
     flatten_value,
@@ -122,11 +124,12 @@ def _element(start: str, end: str, attrs: Mapping[Any, Any], data: Mapping[Any, 
     return "".join(parts)
 
 
-def _keys(graph: nx.MultiDiGraph) -> _Keys:
+def _keys(graph: nx.MultiDiGraph, shapes: Shapes | None = None) -> _Keys:
+    nodes, edges = shapes if shapes is not None else attribute_shapes(graph)
     keys = _Keys()
     keys.scan("graph", [graph.graph])
-    keys.scan("node", (attrs for _, attrs in graph.nodes(data=True)))
-    keys.scan("edge", (attrs for _, _, attrs in graph.edges(data=True)))
+    keys.scan("node", nodes)
+    keys.scan("edge", (attrs for _, attrs in edges))
     return keys
 
 
@@ -194,12 +197,15 @@ def _shardable(graph: nx.MultiDiGraph) -> bool:
     return bool(graph.is_directed() and graph.is_multigraph()) and _RESERVED.isdisjoint(graph.graph)
 
 
-def begin(graph: nx.MultiDiGraph, path: str | os.PathLike[str]) -> Sections | None:
+def begin(
+    graph: nx.MultiDiGraph, path: str | os.PathLike[str], shapes: Shapes | None = None
+) -> Sections | None:
     """Write everything before the first node to ``path``; how the rest is put together (see
-    :mod:`newsgraph.export.shards`). ``None`` for a graph NetworkX's writer must write."""
+    :mod:`newsgraph.export.shards`). ``None`` for a graph NetworkX's writer must write.
+    ``shapes``: the graph's :func:`~newsgraph.export.flatten.attribute_shapes`, if known."""
     if not _shardable(graph):
         return None
-    keys = _keys(graph)
+    keys = _keys(graph, shapes)
     with open(path, "w", encoding="utf-8", newline="") as handle:
         _write_head(graph, keys, handle)
     return Sections(middle="", tail=_TAIL, context=keys.data)

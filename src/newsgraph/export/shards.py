@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Any, TextIO
 if TYPE_CHECKING:
     import networkx as nx
 
+    from newsgraph.export.flatten import Shapes
     from newsgraph.export.rdf import RdfCounts
 
 __all__ = [
@@ -64,12 +65,18 @@ def _module(name: str) -> Any:
     return importlib.import_module(_MODULES[name])
 
 
-def begin(name: str, graph: nx.MultiDiGraph, path: str | os.PathLike[str]) -> Sections | None:
+def begin(
+    name: str,
+    graph: nx.MultiDiGraph,
+    path: str | os.PathLike[str],
+    shapes: Shapes | None = None,
+) -> Sections | None:
     """Write the head of format ``name`` (one of :data:`SHARDED_FORMATS`) for ``graph`` to
     ``path``; its :class:`Sections`. ``None``, with nothing written, when this graph cannot be
     written in shards (an attribute NetworkX's writer gives a meaning: the format's whole writer
-    sends it through NetworkX)."""
-    sections: Sections | None = _module(name).begin(graph, path)
+    sends it through NetworkX). ``shapes``: the graph's
+    :func:`~newsgraph.export.flatten.attribute_shapes`, found once for both formats."""
+    sections: Sections | None = _module(name).begin(graph, path, shapes)
     return sections
 
 

@@ -19,9 +19,9 @@ attribute ``id``...), which newsgraph's graphs never use.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from datetime import datetime
-from typing import Any, TypeAlias
+from typing import Any, TextIO, TypeAlias
 
 import networkx as nx
 
@@ -36,6 +36,7 @@ __all__ = [
     "flatten_value",
     "json_attr",
     "text_special",
+    "write_elements",
     "xml_attr",
     "xml_text",
 ]
@@ -92,6 +93,17 @@ def attribute_shapes(graph: nx.MultiDiGraph) -> Shapes:
                     seen.add(edge_shape)
                     edges.append((key, attrs))
     return nodes, edges
+
+
+def write_elements(handle: TextIO, elements: Iterable[str], chunk: int = 500) -> None:
+    """Write the XML ``elements`` to ``handle``, ``chunk`` of them (a few MB of text) a write."""
+    pending: list[str] = []
+    for element in elements:
+        pending.append(element)
+        if len(pending) >= chunk:
+            handle.write("".join(pending))
+            pending.clear()
+    handle.write("".join(pending))
 
 
 def _text(value: str) -> str:

@@ -32,6 +32,7 @@ from newsgraph.export.flatten import (
     flat_type,
     flatten_value,
     json_attr,
+    write_elements,
     xml_attr,
 )
 from newsgraph.export.shards import Sections, out_edges
@@ -52,7 +53,6 @@ _TAB = "&#09;"  # tab in attribute values, as Python's ElementTree (NetworkX's w
 _NODE_RESERVED = frozenset({"id", "pid", "start", "end", "parents", "spells", "viz"})
 _EDGE_RESERVED = frozenset({"id", "label", "weight", "type", "start", "end", "spells", "viz"})
 _GRAPH_RESERVED = frozenset({"node_default", "edge_default"})
-_CHUNK = 500  # elements per write (a few MB of text)
 _KEYS_KEPT = 4096  # edge keys whose <attvalue> is remembered
 
 
@@ -209,16 +209,6 @@ def _sections(graph: nx.MultiDiGraph) -> tuple[str, str, str]:
     )
 
 
-def _write_elements(handle: TextIO, elements: Iterable[str]) -> None:
-    chunk: list[str] = []
-    for element in elements:
-        chunk.append(element)
-        if len(chunk) >= _CHUNK:
-            handle.write("".join(chunk))
-            chunk.clear()
-    handle.write("".join(chunk))
-
-
 def _node_elements(
     rows: Iterable[tuple[Any, Mapping[Any, Any]]], starts: Mapping[Any, str]
 ) -> Iterator[str]:
@@ -258,9 +248,9 @@ def _edge_elements(
 def _write(graph: nx.MultiDiGraph, handle: TextIO, nodes: _Attributes, edges: _Attributes) -> None:
     opening, middle, tail = _sections(graph)
     handle.write(_header(graph, nodes, edges) + opening)
-    _write_elements(handle, _node_elements(graph.nodes(data=True), nodes.start))
+    write_elements(handle, _node_elements(graph.nodes(data=True), nodes.start))
     handle.write(middle)
-    _write_elements(handle, _edge_elements(graph.edges(keys=True, data=True), edges.start, 0))
+    write_elements(handle, _edge_elements(out_edges(graph, graph), edges.start, 0))
     handle.write(tail)
 
 
@@ -306,7 +296,7 @@ def write_nodes(
 ) -> None:
     """The ``<node>`` elements of ``nodes`` (a shard), given :func:`begin`'s context."""
     rows = ((node, graph.nodes[node]) for node in nodes)
-    _write_elements(handle, _node_elements(rows, context[0]))
+    write_elements(handle, _node_elements(rows, context[0]))
 
 
 def write_edges(
@@ -318,7 +308,7 @@ def write_edges(
 ) -> None:
     """The ``<edge>`` elements of the out-edges of ``nodes`` (a shard), numbered from
     ``first_edge`` (the edges before the shard), given :func:`begin`'s context."""
-    _write_elements(handle, _edge_elements(out_edges(graph, nodes), context[1], first_edge))
+    write_elements(handle, _edge_elements(out_edges(graph, nodes), context[1], first_edge))
 
 
 def write_gexf(graph: nx.MultiDiGraph, path: str | os.PathLike[str]) -> None:

@@ -28,6 +28,7 @@ from newsgraph.export.flatten import (
     flat_type,
     flatten_value,
     text_special,
+    write_elements,
     xml_attr,
     xml_text,
 )
@@ -45,7 +46,6 @@ _HEADER = (
 )
 # Graph attributes NetworkX's writer treats specially; a graph using them goes through it.
 _RESERVED = frozenset({"id", "node_default", "edge_default"})
-_CHUNK = 500  # elements per write (a few MB of text)
 _KEYS_KEPT = 4096  # escaped edge keys remembered
 _TAIL = "</graph></graphml>"
 
@@ -149,16 +149,6 @@ def _write_head(graph: nx.MultiDiGraph, keys: _Keys, handle: TextIO) -> None:
             handle.write(f"{data[name][2:]}{xml_text(text)}</data>\n")
 
 
-def _write_elements(handle: TextIO, elements: Iterable[str]) -> None:
-    chunk: list[str] = []
-    for element in elements:
-        chunk.append(element)
-        if len(chunk) >= _CHUNK:
-            handle.write("".join(chunk))
-            chunk.clear()
-    handle.write("".join(chunk))
-
-
 def _node_elements(
     rows: Iterable[tuple[Any, Mapping[Any, Any]]], data: Mapping[Any, str]
 ) -> Iterator[str]:
@@ -188,8 +178,8 @@ def _edge_elements(
 def _write(graph: nx.MultiDiGraph, handle: TextIO) -> None:
     keys = _keys(graph)
     _write_head(graph, keys, handle)
-    _write_elements(handle, _node_elements(graph.nodes(data=True), keys.data))
-    _write_elements(handle, _edge_elements(graph.edges(keys=True, data=True), keys.data))
+    write_elements(handle, _node_elements(graph.nodes(data=True), keys.data))
+    write_elements(handle, _edge_elements(out_edges(graph, graph), keys.data))
     handle.write(_TAIL)
 
 
@@ -213,7 +203,7 @@ def begin(
 
 def write_nodes(graph: Any, nodes: Iterable[Any], data: Mapping[Any, str], handle: TextIO) -> None:
     """The ``<node>`` elements of ``nodes`` (a shard), given :func:`begin`'s context."""
-    _write_elements(handle, _node_elements(((node, graph.nodes[node]) for node in nodes), data))
+    write_elements(handle, _node_elements(((node, graph.nodes[node]) for node in nodes), data))
 
 
 def write_edges(
@@ -221,7 +211,7 @@ def write_edges(
 ) -> None:
     """The ``<edge>`` elements of the out-edges of ``nodes`` (a shard), given :func:`begin`'s
     context (GraphML's edge ids are their keys: ``first_edge`` is not used)."""
-    _write_elements(handle, _edge_elements(out_edges(graph, nodes), data))
+    write_elements(handle, _edge_elements(out_edges(graph, nodes), data))
 
 
 def write_graphml(graph: nx.MultiDiGraph, path: str | os.PathLike[str]) -> None:

@@ -29,7 +29,9 @@ For each size it generates the synthetic corpus if it is not there yet (bench/ge
 (``newsgraph sparql --store STORE --data EXPORTS`` fills STORE if it does not hold EXPORTS):
 to time changed queries again without a new build, which takes half an hour at 1M.
 
-Figures go to stdout; copy them into bench/RESULTS.md with the commit they were measured at.
+Figures go to stdout; copy them into bench/RESULTS.md with the commit they were measured at. The
+first line gives the host's speed as a fixed Python workload takes it (``yardstick``): the same
+VM has run the same code 2.5 times faster on one day than on another.
 """
 
 from __future__ import annotations
@@ -201,6 +203,24 @@ def queries(out: Path, store: Path) -> None:
     print(f"  slowest median {max(medians):.3f} s; median of medians {middle:.3f} s")
 
 
+def yardstick() -> float:
+    """Seconds for a fixed pure-Python workload (best of 3): the speed of the host under this VM,
+    which has varied 2.5x between days with the same code, printed beside every run so figures
+    from different days can be compared (0.27 s on 2026-11-27, with a build running). Lower is
+    faster."""
+    record = {"title": "Facial recognition é", "topics": ["AI", "Privacy"], "rank": 3, "ok": True}
+    best = float("inf")
+    for _ in range(3):
+        start = time.perf_counter()
+        counts: dict[str, int] = {}
+        for number in range(60_000):
+            text = json.dumps({**record, "rank": number})
+            for topic in json.loads(text)["topics"]:
+                counts[topic] = counts.get(topic, 0) + len(text)
+        best = min(best, time.perf_counter() - start)
+    return best
+
+
 def corpus_of(size: int, corpora: Path) -> Path:
     corpus = corpora / f"newsgraph-bench-{size}"
     if not corpus.is_dir():
@@ -238,7 +258,8 @@ def main() -> None:
     print(
         f"commit {commit}; Python {platform.python_version()}, {platform.machine()}, "
         f"{os.cpu_count()} cores, "
-        f"{os.sysconf('SC_PAGE_SIZE') * os.sysconf('SC_PHYS_PAGES') / 2**30:.0f} GiB"
+        f"{os.sysconf('SC_PAGE_SIZE') * os.sysconf('SC_PHYS_PAGES') / 2**30:.0f} GiB; "
+        f"host yardstick {yardstick():.2f} s (bench/run.py's fixed Python workload)"
     )
     if args.queries:
         queries(*args.queries)

@@ -262,3 +262,67 @@ def test_records_handed_over_give_the_same_graph_and_report(
         assert after.released == before.loaded and after.article is None
         assert after.problems == before.problems and after.sha256 == before.sha256
     assert kept.loaded.problems == released.loaded.problems
+
+
+def _layout(graph: nx.MultiDiGraph) -> list:
+    """Everything NetworkX holds of ``graph``, in its order: nodes, successors and predecessors
+    with their keys and attributes."""
+    return [
+        list(graph.nodes(data=True)),
+        [(n, [(v, list(k.items())) for v, k in graph.succ[n].items()]) for n in graph],
+        [(n, [(u, list(k.items())) for u, k in graph.pred[n].items()]) for n in graph],
+    ]
+
+
+def _through_the_api(nodes: list, edges: list) -> nx.MultiDiGraph:
+    graph = nx.MultiDiGraph()
+    graph.add_nodes_from(nodes)
+    for source, target, key, data in edges:
+        graph.add_edge(source, target, key, **data)
+    return graph
+
+
+def test_fill_graph_lays_out_what_the_networkx_api_would() -> None:
+    """fill_graph writes NetworkX's dictionaries directly: the same graph, in the same order, as
+    add_nodes_from and add_edge, also in the cases build_graph never makes (a pair given twice
+    with two keys, a key given twice, an end not a node, a self-loop, a node given twice)."""
+    from newsgraph.graph import fill_graph
+
+    nodes = [("b", {"kind": "x", "n": 1}), ("a", {}), ("c", {"kind": "y"}), ("b", {"m": 2})]
+    edges = [
+        ("b", "a", "k1", {"w": 1}),
+        ("b", "c", "k1", {}),
+        ("b", "a", "k2", {"w": 2}),
+        ("a", "z", "k1", {"new": True}),  # z is not among the nodes
+        ("c", "c", "self", {}),
+        ("b", "a", "k1", {"w": 3}),  # the same key again: its attributes win
+    ]
+    filled = nx.MultiDiGraph()
+    fill_graph(filled, [(n, dict(d)) for n, d in nodes], [(*e[:3], dict(e[3])) for e in edges])
+    expected = _through_the_api(nodes, edges)
+    assert _layout(filled) == _layout(expected)
+    assert filled._succ["b"]["a"] is filled._pred["a"]["b"]  # one key dictionary, as in NetworkX
+    assert filled.number_of_edges() == expected.number_of_edges() == 5
+    filled.add_edge("z", "b", "late")  # and the graph goes on working as any other
+    assert filled.has_edge("z", "b", "late") and filled.in_degree("b") == 1
+
+
+def test_fill_graph_takes_only_an_empty_multidigraph() -> None:
+    from newsgraph.graph import fill_graph
+
+    with pytest.raises(ValueError, match="takes an empty"):
+        fill_graph(nx.MultiDiGraph([("a", "b")]), [], [])
+    with pytest.raises(ValueError, match="takes an empty"):
+        fill_graph(nx.DiGraph(), [], [])
+
+
+@needs_corpus
+def test_corpus_graph_is_laid_out_as_the_networkx_api_would(
+    corpus_build: newsgraph.BuildResult,
+) -> None:
+    """build_graph fills NetworkX's dictionaries directly; the API, given the same nodes and
+    edges in the same order, makes the same graph in the same order."""
+    graph = corpus_build.graph
+    nodes = [(n, dict(d)) for n, d in graph.nodes(data=True)]
+    edges = [(u, v, k, dict(d)) for u, v, k, d in graph.edges(keys=True, data=True)]
+    assert _layout(graph) == _layout(_through_the_api(nodes, edges))

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import os
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from datetime import datetime, timezone
 from operator import attrgetter, itemgetter
 from typing import TYPE_CHECKING, Any, Final, cast
@@ -433,38 +433,43 @@ def build_graph(
             held[i] = None
     del held, found
     article_nodes.sort(key=itemgetter(0))
-    # add_nodes_from: about a fifth faster than add_node one by one.
-    graph.add_nodes_from(article_nodes)
-    graph.add_nodes_from(
-        (node, _provider_node(node, provider_mentions[node])) for node in sorted(provider_mentions)
-    )
     topic_labels: dict[str, Counter[str]] = defaultdict(Counter)
     for label, count in label_counts.items():
         topic_labels[topic_nodes[label]][label] = count
-    graph.add_nodes_from((node, _topic_node(topic_labels[node])) for node in sorted(topic_labels))
-    # In (source, kind, target) order; the kinds' code-point order is has_topic, published_by,
-    # related_to. One target needs no sort.
-    for source, _ in article_nodes:
-        targets = has_topic.get(source)
-        if targets:
-            for target in sorted(targets) if len(targets) > 1 else targets:
-                graph.add_edge(source, target, HAS_TOPIC, kind=HAS_TOPIC)
-        targets = published_by.get(source)
-        if targets:
-            for target in sorted(targets) if len(targets) > 1 else targets:
-                graph.add_edge(source, target, PUBLISHED_BY, kind=PUBLISHED_BY)
-        listed = related_to.get(source)
-        if listed:
-            for target in sorted(listed) if len(listed) > 1 else listed:
-                listings = sorted(listed[target])
-                graph.add_edge(
-                    source,
-                    target,
-                    RELATED_TO,
-                    kind=RELATED_TO,
-                    rank=min(rank for _, rank in listings),
-                    sources=[{"file": file, "rank": rank} for file, rank in listings],
-                )
+    nodes = [
+        *article_nodes,
+        *((n, _provider_node(n, provider_mentions[n])) for n in sorted(provider_mentions)),
+        *((node, _topic_node(topic_labels[node])) for node in sorted(topic_labels)),
+    ]
+
+    def edges() -> Iterator[tuple[str, str, str, dict[str, Any]]]:
+        """In (source, kind, target) order; the kinds' code-point order is has_topic,
+        published_by, related_to. One target needs no sort."""
+        for source, _ in article_nodes:
+            targets = has_topic.get(source)
+            if targets:
+                for target in sorted(targets) if len(targets) > 1 else targets:
+                    yield source, target, HAS_TOPIC, {"kind": HAS_TOPIC}
+            targets = published_by.get(source)
+            if targets:
+                for target in sorted(targets) if len(targets) > 1 else targets:
+                    yield source, target, PUBLISHED_BY, {"kind": PUBLISHED_BY}
+            listed = related_to.get(source)
+            if listed:
+                for target in sorted(listed) if len(listed) > 1 else listed:
+                    listings = sorted(listed[target])
+                    yield (
+                        source,
+                        target,
+                        RELATED_TO,
+                        {
+                            "kind": RELATED_TO,
+                            "rank": min(rank for _, rank in listings),
+                            "sources": [{"file": file, "rank": rank} for file, rank in listings],
+                        },
+                    )
+
+    fill_graph(graph, nodes, edges())
 
     graph.graph["merges"] = {
         "duplicates_merged": sum(len(files) - 1 for files in duplicates.values()),
@@ -473,6 +478,45 @@ def build_graph(
         "duplicate_groups": [duplicates[node] for node in sorted(duplicates)],
     }
     return graph
+
+
+def fill_graph(
+    graph: nx.MultiDiGraph,
+    nodes: Iterable[tuple[str, dict[str, Any]]],
+    edges: Iterable[tuple[str, str, str, dict[str, Any]]],
+) -> None:
+    """Add ``nodes`` (id, attributes) and then ``edges`` (source, target, key, attributes) to the
+    empty ``graph``, taking the attribute dictionaries as they are (not copies).
+
+    The graph is the one ``add_nodes_from(nodes)`` and ``add_edge(source, target, key, **attrs)``
+    edge by edge would make, the same dictionaries in the same order (tested), but written into
+    NetworkX's adjacency dictionaries directly, as ``nx.MultiDiGraph`` lays them out
+    (``_node``, ``_succ``, ``_pred``, one key dictionary shared by ``_succ[u][v]`` and
+    ``_pred[v][u]``): 0.7 s instead of 1.6-1.9 s for the 100k benchmark's 179,120 nodes and
+    569,246 edges (81 s instead of 95 s for the whole graph build at 1M). A pair of nodes
+    given twice keeps both keys (a key given twice: the attributes of the last); an edge's end
+    not among ``nodes`` is added as a node with no attributes, as ``add_edge`` does.
+    """
+    import networkx as nx
+
+    if len(graph) or type(graph) is not nx.MultiDiGraph:
+        raise ValueError("fill_graph takes an empty nx.MultiDiGraph")
+    node_data, succ, pred = graph._node, graph._succ, graph._pred
+    for node, data in nodes:
+        if node in node_data:
+            node_data[node].update(data)
+        else:
+            node_data[node], succ[node], pred[node] = data, {}, {}
+    for source, target, key, data in edges:
+        for end in (source, target):
+            if end not in node_data:
+                node_data[end], succ[end], pred[end] = {}, {}, {}
+        keyed = succ[source].get(target)
+        if keyed is None:
+            succ[source][target] = pred[target][source] = {key: data}
+        else:
+            keyed[key] = data
+    nx._clear_cache(graph)  # (as add_edge does: cached conversions of the graph are stale)
 
 
 def count_kinds(graph: nx.MultiDiGraph) -> dict[str, dict[str, int]]:

@@ -45,6 +45,7 @@ __all__ = [
     "build_graph",
     "build_time",
     "count_kinds",
+    "fill_graph",
 ]
 
 ARTICLE: Final = "article"

@@ -494,9 +494,9 @@ def fill_graph(
     NetworkX's adjacency dictionaries directly, as ``nx.MultiDiGraph`` lays them out
     (``_node``, ``_succ``, ``_pred``, one key dictionary shared by ``_succ[u][v]`` and
     ``_pred[v][u]``): 0.7 s instead of 1.6-1.9 s for the 100k benchmark's 179,120 nodes and
-    569,246 edges (81 s instead of 95 s for the whole graph build at 1M). A pair of nodes
-    given twice keeps both keys (a key given twice: the attributes of the last); an edge's end
-    not among ``nodes`` is added as a node with no attributes, as ``add_edge`` does.
+    569,246 edges (81 s instead of 95 s to build the 1M graph from its loaded records). A pair
+    of nodes given twice keeps both keys (a key given twice: the attributes of the last); an
+    edge's end not among ``nodes`` is added as a node with no attributes, as ``add_edge`` does.
     """
     import networkx as nx
 

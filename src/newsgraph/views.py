@@ -124,11 +124,15 @@ def _describe_inputs(graph: nx.MultiDiGraph) -> str:
     if not files:
         return "unknown inputs"
     try:
-        common = os.path.commonpath(files)
+        if len(files) == 1:
+            common = str(Path(os.path.commonpath(files)).parent)
+        else:
+            # The common folder of the files' folders: the same as the files' common path, or
+            # that path's parent where it is one of the files (tested), and a few folders to
+            # compare, not a million paths (os.path.commonpath took 10-15 s of a 1M build).
+            common = os.path.commonpath(list(dict.fromkeys(map(os.path.dirname, files))))
     except ValueError:  # absolute and relative paths mixed
         common = ""
-    if len(files) == 1 or common in files:
-        common = str(Path(common).parent)
     where = common or "."
     return f"{where} ({len(files)} file{'' if len(files) == 1 else 's'})"
 

@@ -199,3 +199,41 @@ def test_corpus_json_round_trip(tmp_path: Path) -> None:
     graph = newsgraph.build([CORPUS]).graph
     newsgraph.write_json(graph, tmp_path / "graph.json")
     assert_equal_graphs(graph, newsgraph.read_json(tmp_path / "graph.json"))
+
+
+def _summary_noting_the_collector(graph: nx.MultiDiGraph, path: Path) -> None:
+    """The summary writer, noting whether the cyclic collector was on while it ran."""
+    import gc
+
+    from newsgraph.export.summary import write_summary
+
+    _COLLECTOR_SEEN.append(gc.isenabled())
+    write_summary(graph, path)
+
+
+_COLLECTOR_SEEN: list[bool] = []
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_exports_are_written_with_the_collector_paused(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, jobs: int
+) -> None:
+    """The writers make millions of objects and no cycles: the collector is off while they run
+    (its walks held the interpreter lock for seconds at 1M) and on again after."""
+    import dataclasses
+    import gc
+
+    from newsgraph.export import write_exports
+
+    graph = newsgraph.build([Path(__file__).parents[1] / "seeds"]).graph
+    noting = dataclasses.replace(
+        EXPORTERS["summary"], writer_target=f"{__name__}:_summary_noting_the_collector"
+    )
+    monkeypatch.setitem(EXPORTERS, "summary", noting)
+    _COLLECTOR_SEEN.clear()
+    assert gc.isenabled()
+    written = write_exports(graph, tmp_path, ["summary", "turtle"], jobs=jobs)
+    assert gc.isenabled()
+    if jobs == 1:  # (a forked helper's note stays in the helper)
+        assert _COLLECTOR_SEEN == [False]
+    assert written["summary"].read_text(encoding="utf-8").startswith("@prefix")

@@ -231,9 +231,9 @@ def write_exports(
 
     Python's cyclic garbage collector is paused meanwhile: the writers make millions of objects
     (the analysis index, the view, the summary's counts) and no cycles, and its walks over them
-    held the interpreter lock for seconds at a time, during which no shard could be sent to the
-    fresh helpers (at 1M, 17 s with one core idle; the index alone took 1.8 s instead of 0.9 s at
-    100k).
+    hold the interpreter lock, so that the thread feeding the fresh helpers fell behind (at 1M,
+    a core stood idle for much of 17 s while the index was built; the index alone took 1.8 s
+    instead of 0.9 s at 100k).
 
     This writes in place; :func:`newsgraph.run_build` wraps it so that a failed build leaves the
     previous exports intact.

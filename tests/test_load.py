@@ -731,6 +731,68 @@ def test_a_batch_read_ahead_keeps_order_and_reports_unreadable_files(
         assert "cannot be read" in unreadable.problems[0].message
 
 
+def test_each_batch_names_the_files_its_worker_takes_next() -> None:
+    from newsgraph.load import _BATCH, hinted_batches
+
+    named = [(f"/corpus/{i}.md", f"{i}.md") for i in range(3 * _BATCH + 5)]  # 4 batches
+    tasks = hinted_batches(named, lead=2)
+    assert [list(batch) for batch, _ in tasks] == [
+        named[i : i + _BATCH] for i in range(0, len(named), _BATCH)
+    ]
+    assert tasks[0][1] == [path for path, _ in named[2 * _BATCH : 3 * _BATCH]]
+    assert tasks[1][1] == [path for path, _ in named[3 * _BATCH :]]
+    assert tasks[2][1] == tasks[3][1] == []  # nothing after the last
+
+
+@pytest.mark.skipif(not Path("/proc/self/fd").is_dir(), reason="needs /proc to name the files")
+def test_files_read_soon_are_handed_to_the_kernel_and_missing_ones_passed_over(
+    tmp_path: Path, broken_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import os
+
+    from newsgraph import load
+
+    if not hasattr(os, "posix_fadvise"):
+        pytest.skip("no posix_fadvise here")
+    advised: list[tuple[str, int]] = []
+
+    def record(fd: int, offset: int, length: int, advice: int) -> None:
+        advised.append((str(Path(f"/proc/self/fd/{fd}").readlink()), advice))
+
+    monkeypatch.setattr(os, "posix_fadvise", record)
+    files = [str(p) for p in sorted(broken_dir.iterdir())]
+    named = [(path, Path(path).name) for path in files]
+    plain = load.load_batch(named)
+    gone = str(tmp_path / "gone.md")
+    hinted = load.load_batch(named, ahead=[files[0], gone, files[-1]])
+    load._advisers[os.getpid()].submit(lambda: None).result()  # one thread: the advice is given
+    assert advised == [(files[0], os.POSIX_FADV_WILLNEED), (files[-1], os.POSIX_FADV_WILLNEED)]
+    assert hinted == plain  # the same results: the hint only warms the page cache
+
+
+def test_the_pool_loads_as_the_process_does_with_the_files_named_ahead(
+    tmp_path: Path, broken_dir: Path
+) -> None:
+    from newsgraph.load import _BATCH, load_named
+
+    files = sorted(broken_dir.iterdir())
+    named = [(str(p), f"copy-{i}") for i, p in enumerate(files * (2 * _BATCH // len(files) + 1))]
+    assert len(named) > 2 * _BATCH  # three batches: each worker is told of its next
+    assert list(load_named(named, jobs=2)) == list(load_named(named, jobs=1))
+
+
+def test_discover_names_are_the_files_as_strings(tmp_path: Path) -> None:
+    from newsgraph.load import discover_files, discover_names
+
+    (tmp_path / "sub").mkdir()
+    for name in ("b.md", "a.md", "sub/c.md", "d.txt", ".e.md"):
+        (tmp_path / name).write_text("x")
+    assert discover_names([tmp_path]) == [str(p) for p in discover_files([tmp_path])]
+    assert discover_names([tmp_path]) == [
+        str(tmp_path / n) for n in ("a.md", "b.md", "d.txt", "sub/c.md")
+    ]
+
+
 def test_discover_resolves_linked_files_once_and_skips_linked_folders(tmp_path: Path) -> None:
     from newsgraph.load import discover_files
 

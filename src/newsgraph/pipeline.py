@@ -30,7 +30,7 @@ from newsgraph.errors import ExportError, InputError
 from newsgraph.export import get_exporter, write_exports
 from newsgraph.graph import build_graph, count_kinds
 from newsgraph.identify import Identity
-from newsgraph.load import DEFAULT_GLOBS, Loaded, LoadResult, discover_files, load_named, name_files
+from newsgraph.load import DEFAULT_GLOBS, Loaded, LoadResult, discover_names, load_named, name_files
 from newsgraph.model import Article
 from newsgraph.vocab import DEFAULT_BASE_IRI
 
@@ -165,8 +165,8 @@ def build(
     return result
 
 
-def discover(paths: Iterable[str | os.PathLike[str]], globs: Sequence[str]) -> list[Path]:
-    """The files under ``paths`` (:func:`newsgraph.load.discover_files`); at least one. A single
+def discover(paths: Iterable[str | os.PathLike[str]], globs: Sequence[str]) -> list[str]:
+    """The files under ``paths`` (:func:`newsgraph.load.discover_names`); at least one. A single
     path is taken as one (not, as a string is iterable, as one path a character: that walked
     the filesystem from its root).
 
@@ -176,7 +176,7 @@ def discover(paths: Iterable[str | os.PathLike[str]], globs: Sequence[str]) -> l
     if isinstance(paths, str | os.PathLike):
         paths = [paths]
     names = [os.fspath(p) for p in paths]
-    files = discover_files(names, globs)
+    files = discover_names(names, globs)
     if not files:
         raise InputError(
             f"{', '.join(names)}: no files named {' or '.join(globs)}; "

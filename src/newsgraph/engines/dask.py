@@ -169,7 +169,7 @@ def _check_shared(client: Client, paths: Sequence[str]) -> None:
 
 
 def _load(
-    client: Client, files: Sequence[Path], progress: Callable[[int], None] | None
+    client: Client, files: Sequence[str], progress: Callable[[int], None] | None
 ) -> list[Loaded]:
     """``load_batch`` mapped over batches of ``files`` on the workers; results in file order."""
     from distributed import as_completed
@@ -223,7 +223,7 @@ def _discover(
     paths: Iterable[str | os.PathLike[str]],
     globs: Sequence[str],
     on_files: Callable[[int], None] | None,
-) -> list[Path]:
+) -> list[str]:
     """The files to load (:func:`newsgraph.pipeline.discover`), announced to ``on_files``."""
     from newsgraph.pipeline import discover
 

@@ -914,3 +914,37 @@ def test_a_folder_that_cannot_be_listed_is_a_clear_error(
     monkeypatch.setattr(os, "scandir", scandir)
     with pytest.raises(InputError, match=r"locked: cannot list this folder .* check its perm"):
         discover_files([tmp_path])
+
+
+def test_a_file_name_that_is_not_utf8_is_loaded_and_reported_escaped(
+    tmp_path: Path, seed_file: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import os
+
+    from newsgraph.load import decode_batch, load_batch, name_files
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    try:  # the byte 0xE9 alone is not UTF-8 (é is C3 A9)
+        with open(os.fsencode(corpus) + b"/caf\xe9.md", "wb") as handle:
+            handle.write(seed_file.read_bytes())
+    except OSError:
+        pytest.skip("this file system takes UTF-8 file names only")
+    monkeypatch.chdir(tmp_path)
+    escaped = "corpus/caf\\xe9.md"
+    for _ in range(2):  # the second build takes the file from the load cache
+        outcome = CliRunner().invoke(main, ["build", "corpus", "-o", "out", "--incremental"])
+        assert outcome.exit_code == 0, outcome.output
+    assert "1 unchanged" in outcome.output
+    report = json.loads((tmp_path / "out" / "report.json").read_text(encoding="utf-8"))
+    assert [(f["file"], f["status"], f["warnings"]) for f in report["files"]] == [
+        (escaped, "loaded", 1)
+    ]
+    assert report["problems"][0]["file"] == escaped
+    assert "not UTF-8" in report["problems"][0]["message"]
+    assert report["counts"]["nodes"]["article"] >= 1
+    # as the workers hand it over: the name escaped, the path kept to open the file
+    named = name_files([os.fsdecode(os.fsencode(corpus) + b"/caf\xe9.md")])
+    assert named[0][1] == escaped
+    ((result, _),) = decode_batch(load_batch(named))
+    assert result.article is not None and result.file == escaped

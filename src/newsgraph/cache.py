@@ -20,6 +20,7 @@ import msgspec
 
 from newsgraph import __version__
 from newsgraph.identify import Identity
+from newsgraph.load import printable_path
 from newsgraph.model import FileResult
 
 __all__ = ["CACHE_SCHEMA", "LoadCache", "Stamp", "stamp"]
@@ -67,7 +68,7 @@ class LoadCache:
 
     def lookup(self, path: str, name: str, now: Stamp) -> tuple[FileResult, list[Identity]] | None:
         """What loading ``path`` gave, if its stamp is still ``now``; else ``None``."""
-        entry = self._entries.get(path)
+        entry = self._entries.get(printable_path(path))
         if entry is None or now is None or entry[3].file != name or now != entry[1:3]:
             return None
         return entry[3], entry[4]
@@ -88,7 +89,7 @@ class LoadCache:
         entries: list[_Entry] = []
         for file, now, (result, identities) in zip(files, stamps, loaded, strict=True):
             if now is not None:
-                entries.append((file, now[0], now[1], result, identities))
+                entries.append((printable_path(file), now[0], now[1], result, identities))
         target = Path(path)
         temporary = target.with_name(target.name + ".tmp")
         try:

@@ -449,11 +449,40 @@ def _extra(meta: Mapping[str, Any], known: frozenset[str]) -> dict[str, Any]:
 
 
 def _display(full: str, cwd: str | None = None) -> str:
-    """A resolved path as reports show it: relative to the working folder when under it."""
+    """A resolved path as reports show it: relative to the working folder when under it, and
+    writable as UTF-8 (:func:`printable_path`)."""
     base = (cwd if cwd is not None else str(Path.cwd().resolve())).rstrip(os.sep) + os.sep
     if full.startswith(base):
         full = full[len(base) :]
-    return full if os.sep == "/" else Path(full).as_posix()
+    return printable_path(full if os.sep == "/" else Path(full).as_posix())
+
+
+def printable_path(path: str) -> str:
+    """``path`` as UTF-8 can write it: the bytes of a file name that are not UTF-8, which Python
+    keeps as lone surrogates (``os.fsdecode``), shown as ``\\xNN`` escapes."""
+    if path.isascii():
+        return path
+    try:
+        path.encode("utf-8")
+    except UnicodeEncodeError:
+        return path.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+    return path
+
+
+def _name_problems(path: str | os.PathLike[str], name: str) -> list[Problem]:
+    """A warning when the file's name is not UTF-8 (reports show it escaped)."""
+    text = os.fspath(path)
+    if isinstance(text, str) and printable_path(text) == text:
+        return []
+    return [
+        Problem(
+            name,
+            "",
+            "warning",
+            "the file name is not UTF-8, so reports show its other bytes as \\xNN escapes; "
+            "rename the file in UTF-8 to keep its name",
+        )
+    ]
 
 
 def load_file(path: str | os.PathLike[str], name: str | None = None) -> FileResult:
@@ -475,7 +504,7 @@ def load_file(path: str | os.PathLike[str], name: str | None = None) -> FileResu
         ('The Globe and Mail', 2, ())
     """
     name = name if name is not None else _display(os.path.realpath(path))
-    return _file_result(name, _contents(path))
+    return _file_result(name, _contents(path), path)
 
 
 def _contents(path: str | os.PathLike[str]) -> bytes | OSError:
@@ -491,9 +520,12 @@ def _all_contents(paths: Sequence[str]) -> list[bytes | OSError]:
     return [_contents(path) for path in paths]
 
 
-def _file_result(name: str, contents: bytes | OSError) -> FileResult:
-    """:func:`load_file` of the file named ``name`` in reports, given what reading it gave."""
+def _file_result(name: str, contents: bytes | OSError, path: str | os.PathLike[str]) -> FileResult:
+    """:func:`load_file` of the file at ``path``, named ``name`` in reports, given what reading
+    it gave."""
+    name = printable_path(name)
     reader = _Reader(name)
+    reader.problems.extend(_name_problems(path, name))
     digest = ""
     article: Article | None = None
     try:
@@ -563,8 +595,8 @@ def load_batch(batch: Sequence[tuple[str, str]], ahead: Sequence[str] = ()) -> b
         )
         contents = [read for part in shares for read in part]
         results = [
-            _identified(_file_result(name, read))
-            for (_, name), read in zip(batch, contents, strict=True)
+            _identified(_file_result(name, read, path))
+            for (path, name), read in zip(batch, contents, strict=True)
         ]
         return _ENCODER.encode(results)
 

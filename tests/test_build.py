@@ -7,6 +7,8 @@ from pathlib import Path
 
 import networkx as nx
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 import newsgraph
 from newsgraph.model import Article, Provider
@@ -326,3 +328,32 @@ def test_corpus_graph_is_laid_out_as_the_networkx_api_would(
     nodes = [(n, dict(d)) for n, d in graph.nodes(data=True)]
     edges = [(u, v, k, dict(d)) for u, v, k, d in graph.edges(keys=True, data=True)]
     assert _layout(graph) == _layout(_through_the_api(nodes, edges))
+
+
+_TEXT = st.text(st.characters(exclude_categories=("Cs",)))  # (no lone surrogates: not UTF-8)
+_ITEMS = st.lists(st.dictionaries(_TEXT, _TEXT | st.integers() | st.none(), max_size=4))
+
+
+@given(
+    files=_ITEMS,
+    problems=_ITEMS,
+    other=st.dictionaries(_TEXT, st.recursive(_TEXT | st.integers(), st.lists), max_size=3),
+    chunk=st.integers(1, 4),
+)
+def test_the_report_is_written_as_json_dump_writes_it(
+    tmp_path_factory: pytest.TempPathFactory,
+    files: list[dict[str, object]],
+    problems: list[dict[str, object]],
+    other: dict[str, object],
+    chunk: int,
+) -> None:
+    import json
+    from unittest import mock
+
+    from newsgraph import pipeline
+
+    data = {**other, "files": files, "problems": problems}
+    path = tmp_path_factory.mktemp("report") / "report.json"
+    with mock.patch.object(pipeline, "_JSON_CHUNK", chunk):  # several chunks, and their joins
+        pipeline._write_json(data, path, lists=("files", "problems"))
+    assert path.read_bytes() == (json.dumps(data, ensure_ascii=False, indent=2) + "\n").encode()

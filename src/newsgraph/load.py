@@ -470,17 +470,17 @@ def printable_path(path: str) -> str:
 
 
 def _name_problems(path: str | os.PathLike[str], name: str) -> list[Problem]:
-    """A warning when the file's name is not UTF-8 (reports show it escaped)."""
+    """A warning when the file's path is not UTF-8 (reports show it escaped)."""
     text = os.fspath(path)
-    if isinstance(text, str) and printable_path(text) == text:
+    if printable_path(text) == text:
         return []
     return [
         Problem(
             name,
             "",
             "warning",
-            "the file name is not UTF-8, so reports show its other bytes as \\xNN escapes; "
-            "rename the file in UTF-8 to keep its name",
+            "the file's path is not UTF-8, so reports show its other bytes as \\xNN escapes; "
+            "rename the file (or its folder) in UTF-8 to keep its name",
         )
     ]
 
@@ -561,9 +561,10 @@ _BATCH = 128
 _READ_AHEAD = 4
 # While a worker parses a batch, the kernel is asked to read the files of the batch it will take
 # next into its page cache (posix_fadvise WILLNEED, from a thread: the call returns once the reads
-# are queued). Measured with the caches dropped, 2 workers: 100k files 12.5 s -> 11.1-11.7 s,
-# 1M files 126.0 s -> 112.4 s (93.1 s with the files cached: what is left is the kernel's own
-# work of reading them, about 40 us of system time a file).
+# are queued). Measured with the caches dropped, 2 workers, loading alone: 100k files
+# 11.9-14.8 s -> 10.8-11.4 s (3 alternated runs); 1M files 126.0-130.2 s -> 112.4-131.5 s, within
+# the host's spread there (93.1 s with the files cached: the rest is the kernel's own work of
+# reading the files, about 45 us of system CPU a file).
 _advisers: dict[int, ThreadPoolExecutor] = {}
 
 

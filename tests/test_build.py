@@ -357,3 +357,33 @@ def test_the_report_is_written_as_json_dump_writes_it(
     with mock.patch.object(pipeline, "_JSON_CHUNK", chunk):  # several chunks, and their joins
         pipeline._write_json(data, path, lists=("files", "problems"))
     assert path.read_bytes() == (json.dumps(data, ensure_ascii=False, indent=2) + "\n").encode()
+
+
+def test_edge_count_is_number_of_edges(corpus_graph: nx.MultiDiGraph) -> None:
+    from newsgraph.graph import edge_count
+
+    edges = [("a", "b"), ("a", "b"), ("b", "a"), ("b", "b"), ("c", "a")]
+    for kind in (nx.MultiDiGraph, nx.DiGraph, nx.MultiGraph, nx.Graph):
+        graph = kind(edges)
+        graph.add_node("alone")
+        assert edge_count(graph) == graph.number_of_edges(), kind
+        assert edge_count(graph.subgraph(["a", "b", "alone"])) == (
+            graph.subgraph(["a", "b", "alone"]).number_of_edges()
+        ), kind
+        assert edge_count(kind()) == 0
+    assert edge_count(corpus_graph) == corpus_graph.number_of_edges() > 0
+    some = list(corpus_graph)[::3]
+    assert edge_count(corpus_graph.subgraph(some)) == corpus_graph.subgraph(some).number_of_edges()
+
+
+def test_gexf_of_nodes_without_edges_has_an_empty_edges_element(tmp_path: Path) -> None:
+    from newsgraph.export import write_gexf
+
+    graph = nx.MultiDiGraph()
+    graph.add_node("article:a", kind="article")
+    write_gexf(graph, tmp_path / "g.gexf")
+    text = (tmp_path / "g.gexf").read_text()
+    assert "<nodes>" in text and "<edges />" in text and "<edges>" not in text
+    graph.add_edge("article:a", "article:a", key="related_to", kind="related_to")
+    write_gexf(graph, tmp_path / "g.gexf")
+    assert "<edges>" in (tmp_path / "g.gexf").read_text()

@@ -20,7 +20,15 @@ from typing import TYPE_CHECKING, Final
 import networkx as nx
 
 from newsgraph.errors import InputError, ViewError
-from newsgraph.graph import ARTICLE, HAS_TOPIC, NODE_KINDS, PROVIDER, PUBLISHED_BY, TOPIC
+from newsgraph.graph import (
+    ARTICLE,
+    HAS_TOPIC,
+    NODE_KINDS,
+    PROVIDER,
+    PUBLISHED_BY,
+    TOPIC,
+    edge_count,
+)
 from newsgraph.identify import canonical_url, provider_key, topic_key
 
 if TYPE_CHECKING:
@@ -295,7 +303,7 @@ def select_view(
         corpus=_describe_inputs(graph),
         built_at=graph.graph.get("built_at"),
         selected_nodes=selection.number_of_nodes(),
-        selected_edges=selection.number_of_edges(),
+        selected_edges=edge_count(selection),
         left_out={kind: dropped.get(kind, 0) for kind in NODE_KINDS},
         max_nodes=max_nodes,
         centre=centre,

@@ -422,7 +422,9 @@ def index_for(graph: nx.MultiDiGraph | GraphIndex) -> GraphIndex:
     """The :class:`GraphIndex` of a graph, made once and reused while the graph is unchanged."""
     if isinstance(graph, GraphIndex):
         return graph
-    size = (graph.number_of_nodes(), graph.number_of_edges())
+    from newsgraph.graph import edge_count
+
+    size = (graph.number_of_nodes(), edge_count(graph))
     cached = _INDEXES.get(graph)
     if cached is not None and cached[0] == size:
         return cached[1]

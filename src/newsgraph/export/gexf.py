@@ -200,7 +200,8 @@ def _header(graph: nx.MultiDiGraph, nodes: _Attributes, edges: _Attributes) -> s
 
 def _sections(graph: nx.MultiDiGraph) -> tuple[str, str, str]:
     """The text that opens the nodes, between nodes and edges, and after the edges."""
-    has_nodes, has_edges = len(graph) > 0, graph.number_of_edges() > 0
+    has_nodes = len(graph) > 0
+    has_edges = any(successors for _, successors in graph.adjacency())  # (stops at the first)
     return (
         "    <nodes>\n" if has_nodes else "    <nodes />\n",
         ("    </nodes>\n" if has_nodes else "")

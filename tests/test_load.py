@@ -398,6 +398,18 @@ def test_invalid_yaml_names_the_file_line(tmp_path: Path, text: str, line: int) 
     assert f"at line {line}, column 13" in problem.message
 
 
+def test_yaml_aliases_that_expand_to_millions_are_refused_with_their_fix(tmp_path: Path) -> None:
+    """A "billion laughs" front matter: nine levels of ten aliases would be 10^9 values."""
+    lines = ["---", "title: a", "webUrl: https://example.com/a", "l0: &l0 [x, x, x, x, x, x, x, x]"]
+    lines += [f"l{i}: &l{i} [{', '.join([f'*l{i - 1}'] * 10)}]" for i in range(1, 9)]
+    result = load_one(tmp_path, "\n".join([*lines, "---", ""]))
+    assert not result.loaded
+    (problem,) = result.problems
+    assert (problem.severity, problem.field) == ("error", "")
+    assert "alias" in problem.message and "write the values out" in problem.message
+    assert "quote values" not in problem.message
+
+
 def test_alias_with_a_bad_url_names_the_key_in_the_file(tmp_path: Path) -> None:
     """Regression: a bad ``sourceUrl`` was reported as ``webUrl``, a key the file does not have."""
     text = "---\ntitle: a\nsourceUrl: not a url\nrelated:\n  - title: b\n    ampUrl: nope\n---\n"

@@ -687,9 +687,10 @@ def _read(data: bytes, reader: _Reader) -> Article:
     except _YamlError as exc:
         where = f" at line {exc.line + offset}, column {exc.column}" if exc.line else ""
         problem = exc.problem
-        raise reader.fail(
-            "", f"has invalid YAML{where}: {problem}; fix the YAML syntax (quote values with ':')"
-        ) from None
+        fix = "fix the YAML syntax (quote values with ':')"
+        if "alias" in problem and "limit" in problem:  # a few aliases that expand to millions
+            fix = "write the values out instead of repeating them through aliases (&name, *name)"
+        raise reader.fail("", f"has invalid YAML{where}: {problem}; {fix}") from None
     if not isinstance(meta, Mapping):
         raise reader.fail(
             "",

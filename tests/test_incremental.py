@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -11,7 +13,8 @@ from click.testing import CliRunner
 
 from newsgraph.cache import LoadCache
 from newsgraph.cli import main
-from newsgraph.pipeline import CACHE_PATH, run_build
+from newsgraph.errors import InputError
+from newsgraph.pipeline import BUILD_STAMP_PATH, CACHE_PATH, run_build, up_to_date
 
 # read-only; the tests copy it to a temporary folder to change it, never into the repository
 CORPUS_DIR = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "everyday-ai"
@@ -100,9 +103,143 @@ def test_cli_flag(corpus: Path, tmp_path: Path) -> None:
     out = tmp_path / "out"
     args = ["build", str(corpus), "-o", str(out), "-f", "json", "--incremental"]
     assert CliRunner().invoke(main, args).exit_code == 0
+    (corpus / "zz-new.md").write_text("---\ntitle: New\nwebUrl: https://example.com/new\n---\n")
     result = CliRunner().invoke(main, args)
     assert result.exit_code == 0, result.output
+    assert "76 files: 76 loaded" in result.output
     assert "75 unchanged" in result.output
+
+
+def stamps(folder: Path) -> dict[str, tuple[int, int]]:
+    """Each file's modification time and inode: a file written again gets other ones."""
+    return {
+        p.relative_to(folder).as_posix(): (p.stat().st_mtime_ns, p.stat().st_ino)
+        for p in folder.rglob("*")
+        if p.is_file()
+    }
+
+
+def test_nothing_changed_nothing_done(corpus: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    args = ["build", str(corpus), "-o", str(out), "-f", "json", "-f", "turtle", "--incremental"]
+    first = CliRunner().invoke(main, args)
+    assert first.exit_code == 0, first.output
+    before = stamps(out)
+    assert (out / BUILD_STAMP_PATH).is_file()
+
+    again = CliRunner().invoke(main, args)
+    assert again.exit_code == 0, again.output
+    assert "75 files unchanged since the last --incremental build" in again.output
+    assert "nothing to do" in again.output
+    assert f"up to date: {out / 'graph.json'}, {out / 'graph.ttl'}" in again.output
+    assert stamps(out) == before  # not one file written, the caches included
+    # the formats given in another order or twice are the same build
+    reordered = ["build", str(corpus), "-o", str(out), "-f", "turtle", "-f", "json", "-f", "json"]
+    assert "nothing to do" in CliRunner().invoke(main, [*reordered, "--incremental"]).output
+
+    report = up_to_date([corpus], out, formats=["turtle", "json"])
+    assert report is not None
+    assert report == json.loads((out / "report.json").read_text())
+
+
+def _touch_an_input(corpus: Path, out: Path) -> None:
+    os.utime(sorted(corpus.iterdir())[0], ns=(1, 1))
+
+
+def _add_an_input(corpus: Path, out: Path) -> None:
+    shutil.copy(sorted(corpus.iterdir())[0], corpus / "zz-copy.md")
+
+
+def _remove_an_input(corpus: Path, out: Path) -> None:
+    sorted(corpus.iterdir())[0].unlink()
+
+
+def _change_an_output(corpus: Path, out: Path) -> None:
+    with (out / "graph.ttl").open("a") as handle:
+        handle.write("# edited\n")
+
+
+def _remove_an_output(corpus: Path, out: Path) -> None:
+    (out / "graph.json").unlink()
+
+
+def _remove_an_index(corpus: Path, out: Path) -> None:
+    (out / ".newsgraph-cache" / "index.msgpack").unlink()
+
+
+def _build_in_full(corpus: Path, out: Path) -> None:
+    run_build([corpus], out, formats=["json"])
+
+
+def _stamp_of_other_code(corpus: Path, out: Path) -> None:
+    kept = json.loads((out / BUILD_STAMP_PATH).read_text())
+    kept["code"] = "0" * 64
+    (out / BUILD_STAMP_PATH).write_text(json.dumps(kept))
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        _touch_an_input,
+        _add_an_input,
+        _remove_an_input,
+        _change_an_output,
+        _remove_an_output,
+        _remove_an_index,
+        _build_in_full,
+        _stamp_of_other_code,
+    ],
+)
+def test_a_change_means_a_build(
+    change: Callable[[Path, Path], None], corpus: Path, tmp_path: Path
+) -> None:
+    out = tmp_path / "out"
+    run_build([corpus], out, formats=FORMATS, incremental=True)
+    assert up_to_date([corpus], out, formats=FORMATS) is not None
+    change(corpus, out)
+    assert up_to_date([corpus], out, formats=FORMATS) is None
+    run_build([corpus], out, formats=FORMATS, incremental=True)
+    assert up_to_date([corpus], out, formats=FORMATS) is not None
+    run_build([corpus], tmp_path / "full", formats=FORMATS)
+    assert outputs(out) == outputs(tmp_path / "full")
+
+
+def test_other_settings_mean_a_build(
+    corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    out = tmp_path / "out"
+    run_build([corpus], out, formats=FORMATS, incremental=True)
+    assert up_to_date([corpus], out, formats=FORMATS) is not None
+    assert up_to_date([corpus], out, formats=["json"]) is None
+    assert up_to_date([corpus], out) is None  # every format
+    assert up_to_date([corpus], out, formats=FORMATS, base_iri="https://example.org/") is None
+    one = sorted(corpus.iterdir())[0].name
+    assert up_to_date([corpus], out, formats=FORMATS, globs=[one]) is None  # other files
+    assert up_to_date([corpus], out, formats=FORMATS, globs=["*.md", "*.markdown"]) is not None
+    with pytest.raises(InputError, match="no files named"):
+        up_to_date([corpus], out, formats=FORMATS, globs=["*.markdown"])
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000001")  # another build time
+    assert up_to_date([corpus], out, formats=FORMATS) is None
+    monkeypatch.delenv("SOURCE_DATE_EPOCH")
+    assert up_to_date([corpus], out, formats=FORMATS) is None
+
+
+def test_no_stamp_without_incremental(corpus: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    run_build([corpus], out, formats=["json"])
+    assert not (out / BUILD_STAMP_PATH).exists()
+    assert up_to_date([corpus], out, formats=["json"]) is None
+
+
+def test_kept_problems_still_fail_strict(tmp_path: Path, broken_dir: Path) -> None:
+    out = tmp_path / "out"
+    args = ["build", str(broken_dir), "-o", str(out), "-f", "json", "--incremental", "--strict"]
+    first = CliRunner().invoke(main, args)
+    again = CliRunner().invoke(main, args)
+    assert "nothing to do" in again.output
+    assert first.exit_code == again.exit_code == 1
+    assert first.output.splitlines()[0] == again.output.splitlines()[0]  # the same first problem
+    assert "problems (--strict)" in again.output
 
 
 def test_a_cache_that_cannot_be_written_does_not_fail_the_build(

@@ -130,7 +130,8 @@ def _format_help() -> str:
     "--incremental",
     is_flag=True,
     help="Load only the files that changed since the last --incremental build into --out "
-    "(a cache in OUT/.newsgraph-cache); the exports are the same as a full build's.",
+    "(a cache in OUT/.newsgraph-cache); the exports are the same as a full build's. When "
+    "nothing changed (files, options, exports), nothing is done.",
 )
 @jobs_option
 @click.option(
@@ -184,8 +185,25 @@ def build(
     engine = engine.lower()
     _check_engine_options(engine, scheduler, workers, formats, jobs, incremental)
     start = time.perf_counter()
+    inputs = paths or [Path("seeds")]
+    if incremental:
+        from newsgraph.pipeline import REPORT_FILENAME, up_to_date
+
+        with _errors():
+            kept = up_to_date(
+                inputs,
+                out,
+                formats=formats or None,
+                globs=globs or DEFAULT_GLOBS,
+                base_iri=base_iri,
+            )
+        if kept is not None:
+            files = {name: out / file for name, file in kept.get("outputs", {}).items()}
+            _finish(
+                kept, {**files, "report": out / REPORT_FILENAME}, out, strict, quiet, start, True
+            )
+            return
     with _errors(), _progress(quiet) as (progress, on_files):
-        inputs = paths or [Path("seeds")]
         common: dict[str, Any] = {
             "globs": globs or DEFAULT_GLOBS,
             "progress": progress,
@@ -207,10 +225,22 @@ def build(
                 incremental=incremental,
                 **common,
             )
-    report = result.report
+    _finish(result.report, result.outputs, out, strict, quiet, start, False)
+
+
+def _finish(
+    report: dict[str, Any],
+    outputs: dict[str, Path],
+    out: Path,
+    strict: bool,
+    quiet: bool,
+    start: float,
+    kept: bool,
+) -> None:
+    """Print what a build wrote (or, ``kept``, found up to date) and exit as its report says."""
     if not quiet:
         _print_problems(report["problems"], out)
-        _print_summary(report, result.outputs, time.perf_counter() - start)
+        _print_summary(report, outputs, time.perf_counter() - start, kept=kept)
     if report["files_loaded"] == 0:
         raise click.ClickException(
             f"none of the {report['files_seen']} files could be loaded; "
@@ -284,15 +314,24 @@ def _print_problems(problems: list[dict[str, Any]], out: Path) -> None:
         click.echo(f"... and {more} more problems in {out / 'report.json'}", err=True)
 
 
-def _print_summary(report: dict[str, Any], outputs: dict[str, Path], seconds: float) -> None:
+def _print_summary(
+    report: dict[str, Any], outputs: dict[str, Path], seconds: float, *, kept: bool = False
+) -> None:
     counts, merges = report["counts"], report["merges"]
     errors = sum(p["severity"] == "error" for p in report["problems"])
     warnings = len(report["problems"]) - errors
-    reused = f", {report['files_reused']} unchanged" if "files_reused" in report else ""
-    click.echo(
-        f"{report['files_seen']} files: {report['files_loaded']} loaded, "
-        f"{report['files_skipped']} skipped ({errors} errors, {warnings} warnings){reused}"
-    )
+    if kept:
+        click.echo(
+            f"{report['files_seen']} files unchanged since the last --incremental build "
+            f"({report['files_loaded']} loaded, {report['files_skipped']} skipped, {errors} "
+            f"errors, {warnings} warnings): nothing to do"
+        )
+    else:
+        reused = f", {report['files_reused']} unchanged" if "files_reused" in report else ""
+        click.echo(
+            f"{report['files_seen']} files: {report['files_loaded']} loaded, "
+            f"{report['files_skipped']} skipped ({errors} errors, {warnings} warnings){reused}"
+        )
     click.echo("nodes: " + ", ".join(f"{n} {kind}" for kind, n in counts["nodes"].items()))
     click.echo("edges: " + ", ".join(f"{n} {kind}" for kind, n in counts["edges"].items()))
     click.echo(
@@ -306,7 +345,11 @@ def _print_summary(report: dict[str, Any], outputs: dict[str, Path], seconds: fl
             f"engine: {engine['name']} ({engine['scheduler']}, {engine['workers']} workers, "
             f"{engine['shards']} N-Triples shards)"
         )
-    click.echo(f"wrote {', '.join(str(p) for p in outputs.values())} in {seconds:.2f} s")
+    listed = ", ".join(str(p) for p in outputs.values())
+    if kept:
+        click.echo(f"up to date: {listed} (checked in {seconds:.2f} s)")
+    else:
+        click.echo(f"wrote {listed} in {seconds:.2f} s")
 
 
 @main.command("validate")

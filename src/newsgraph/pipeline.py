@@ -25,10 +25,10 @@ import networkx as nx
 from newsgraph import __version__
 from newsgraph.analysis.focus import FULLTEXT_CACHE
 from newsgraph.analysis.index import INDEX_CACHE
-from newsgraph.cache import LoadCache, stamp
+from newsgraph.cache import BuildStamp, LoadCache, Settings, inputs_digest, stamp
 from newsgraph.engines.local import gc_paused
 from newsgraph.errors import ExportError, InputError
-from newsgraph.export import get_exporter, write_exports
+from newsgraph.export import EXPORTERS, get_exporter, write_exports
 from newsgraph.graph import build_graph, count_kinds
 from newsgraph.identify import Identity
 from newsgraph.load import DEFAULT_GLOBS, Loaded, LoadResult, discover_names, load_named, name_files
@@ -36,6 +36,7 @@ from newsgraph.model import Article
 from newsgraph.vocab import DEFAULT_BASE_IRI
 
 __all__ = [
+    "BUILD_STAMP_PATH",
     "CACHE_PATH",
     "REPORT_FILENAME",
     "REPORT_SCHEMA",
@@ -46,11 +47,14 @@ __all__ = [
     "make_report",
     "place_outputs",
     "run_build",
+    "up_to_date",
 ]
 
 REPORT_FILENAME = "report.json"
 # Where ``run_build(incremental=True)`` keeps its load cache, inside the output folder.
 CACHE_PATH = Path(".newsgraph-cache", "load.json")
+# Where it stamps what it read and wrote, for :func:`up_to_date`.
+BUILD_STAMP_PATH = Path(".newsgraph-cache", "build.json")
 REPORT_SCHEMA = "newsgraph-report/1"
 
 T = TypeVar("T")
@@ -65,6 +69,9 @@ class BuildResult:
     report: dict[str, Any]
     outputs: dict[str, Path] = field(default_factory=dict)
     seconds: float = 0.0
+    inputs_digest: str | None = None
+    """With a load cache: :func:`newsgraph.cache.inputs_digest` of the files as they were before
+    they were read; else ``None``."""
 
     @property
     def problem_count(self) -> int:
@@ -153,15 +160,16 @@ def build(
     if on_files is not None:
         on_files(len(files))
     named = name_files(files)
-    reused = None
+    reused = digest = None
     with gc_paused():  # (millions of objects, no cycles: see gc_paused)
         if cache is None:
             results = list(load_named(named, jobs=jobs, progress=progress))
         else:
-            results, reused = _load_cached(named, Path(cache), jobs=jobs, progress=progress)
+            results, reused, digest = _load_cached(named, Path(cache), jobs=jobs, progress=progress)
         result = assemble(results, base_iri, keep_records=keep_records)
     if reused is not None:
         result.report["files_reused"] = reused
+        result.inputs_digest = digest
     result.seconds = time.perf_counter() - start
     return result
 
@@ -225,8 +233,11 @@ def _load_cached(
     *,
     jobs: int | None,
     progress: Callable[[int], None] | None,
-) -> tuple[list[Loaded], int]:
-    """Load the files that changed since ``cache`` was written; take the others from it."""
+) -> tuple[list[Loaded], int, str | None]:
+    """Load the files that changed since ``cache`` was written; take the others from it.
+
+    Returns the results, how many came from the cache, and the :func:`inputs_digest` of the
+    files as they were before any was read."""
     store = LoadCache.read(cache)
     stamps = [stamp(path) for path, _ in named]
     results: list[Loaded | None] = [
@@ -240,7 +251,57 @@ def _load_cached(
         results[i] = found
     done = [r for r in results if r is not None]
     LoadCache.write(cache, [path for path, _ in named], stamps, done)
-    return done, len(named) - len(missing)
+    return done, len(named) - len(missing), inputs_digest(named, stamps)
+
+
+def _settings(formats: Sequence[str] | None, base_iri: str) -> Settings:
+    """What decides a build's exports besides its input files and newsgraph's code."""
+    return {
+        "formats": sorted(set(formats if formats is not None else EXPORTERS)),
+        "base_iri": base_iri,
+        "SOURCE_DATE_EPOCH": os.environ.get("SOURCE_DATE_EPOCH"),  # (the build time: build_time)
+    }
+
+
+def up_to_date(
+    paths: Iterable[str | os.PathLike[str]],
+    out_dir: str | os.PathLike[str] = "exports",
+    *,
+    formats: Iterable[str] | None = None,
+    globs: Sequence[str] = DEFAULT_GLOBS,
+    base_iri: str = DEFAULT_BASE_IRI,
+) -> dict[str, Any] | None:
+    """The report of the exports in ``out_dir`` if ``run_build(paths, out_dir, incremental=True)``
+    would write them again as they are; else ``None``.
+
+    That is so when the last build into ``out_dir`` was incremental and since then no input file
+    was added, removed or changed (by path, size and modification time, as the load cache
+    decides), the same formats, base IRI and ``SOURCE_DATE_EPOCH`` are asked for, newsgraph's
+    code is the same, and every file that build wrote is still there, untouched (same size,
+    modification time and inode). Only the files' stamps are read, not the files: a no-op
+    ``newsgraph build --incremental`` takes the time of finding and stamping the files. (Without
+    ``SOURCE_DATE_EPOCH`` the kept exports keep the build time of the build that wrote them.)
+
+    Raises:
+        InputError: As :func:`build`, when the paths give no file.
+    """
+    out = Path(out_dir)
+    names = [get_exporter(f).name for f in formats] if formats is not None else None
+    kept = BuildStamp.read(out / BUILD_STAMP_PATH)
+    if (  # the outputs first: finding and stamping the inputs takes longer
+        kept is None
+        or REPORT_FILENAME not in kept.written
+        or not kept.holds(out, _settings(names, base_iri))
+    ):
+        return None
+    named = name_files(discover(paths, globs))
+    if inputs_digest(named, [stamp(path) for path, _ in named]) != kept.inputs:
+        return None
+    try:
+        report: dict[str, Any] = msgspec.json.decode((out / REPORT_FILENAME).read_bytes())
+    except (OSError, msgspec.DecodeError):
+        return None
+    return report
 
 
 # What `build --engine dask` writes: readers would take it for, or together with, this build's
@@ -370,7 +431,8 @@ def run_build(
         formats: Export format names from ``EXPORTERS`` (default: all).
         incremental: Keep a load cache in ``out_dir`` (:data:`CACHE_PATH`) and load only the
             files that changed since the last incremental build; the exports are the same as a
-            full build's.
+            full build's. Also stamps what was read and written (:data:`BUILD_STAMP_PATH`), for
+            :func:`up_to_date`.
 
     Returns:
         The :class:`BuildResult`, with ``outputs`` naming each file written.
@@ -412,10 +474,21 @@ def run_build(
         written["report"] = staging / REPORT_FILENAME
         result.outputs.update(place_outputs(written, out))
         _remove_superseded(out, keep={p.name for p in result.outputs.values()})
+        indexes = []
         for kept in (INDEX_CACHE, FULLTEXT_CACHE):  # the analysis indexes made with graph.json
             if (staging / kept).is_file():
                 (out / kept).parent.mkdir(exist_ok=True)
                 (staging / kept).replace(out / kept)
+                indexes.append(out / kept)
+        if incremental and result.inputs_digest is not None:
+            BuildStamp.of(
+                out,
+                _settings(names, base_iri),
+                result.inputs_digest,
+                [*result.outputs.values(), *indexes],
+            ).save(out / BUILD_STAMP_PATH)
+        else:  # (a stamp left by an incremental build no longer tells what is here)
+            (out / BUILD_STAMP_PATH).unlink(missing_ok=True)
     except OSError as exc:
         raise ExportError(
             f"{out}: cannot write the exports ({exc}); the previous exports were left as they were"

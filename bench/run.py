@@ -19,7 +19,8 @@ For each size it generates the synthetic corpus if it is not there yet (bench/ge
   same run, at the smallest size, and prints the ratio;
 - with ``--incremental``, copies the corpus, builds it with ``--incremental``, adds 1% new files
   (bench/generate.py, seed 2, in a sub-folder) and times the incremental build, then a full
-  build of the same files, and checks that their exports are byte-identical;
+  build of the same files, and checks that their exports are byte-identical; then times
+  ``--incremental`` once more, with nothing changed;
 - with ``--dask``, times ``newsgraph build --engine dask`` (a local cluster of 2 workers);
 - with ``--sparql``, runs every example query as a user would on an on-disk store
   (``newsgraph sparql --store``, each run a fresh process): the first run loads the store; then
@@ -359,6 +360,8 @@ def incremental(size: int, corpus: Path, work: Path, full_wall: float) -> None:
         f"{again['wall'] / whole['wall']:.0%} of the full build of the same files "
         f"({whole['wall']:.1f} s); exports identical: {same}"
     )
+    unchanged = measure(newsgraph("build", copy, "-o", inc, "-q", "--incremental"))
+    print(f"  --incremental again, nothing changed: {unchanged['wall']:.2f} s")
 
 
 if __name__ == "__main__":
